@@ -1,0 +1,67 @@
+# Quickstart:  make build   (set up .venv, dbt build on the demo data, quality checkpoints)
+#              make test    (the whole test suite: pytest driving dbt, sqlfluff and ruff)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+
+export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
+export DUCKDB_PATH ?= warehouse/segmentation.duckdb
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@touch $@
+
+venv: $(BIN)/.installed  ## create .venv with the locked dependencies (reused when up to date)
+
+dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(BIN)/dbt build
+
+quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH
+	$(BIN)/segmentation quality --database $(DUCKDB_PATH)
+
+build: dbt-build quality  ## set up, dbt build on the demo data, then the quality checkpoints
+
+test: venv  ## the whole test suite
+	$(BIN)/pytest
+
+lint: venv  ## sqlfluff + ruff only
+	$(BIN)/sqlfluff lint models tests analyses macros
+	$(BIN)/ruff check src pytests
+	$(BIN)/ruff format --check src pytests
+
+fmt: venv  ## auto-fix SQL and Python style
+	$(BIN)/sqlfluff fix models tests analyses
+	$(BIN)/ruff check --fix src pytests
+	$(BIN)/ruff format src pytests
+
+lock: venv  ## re-resolve requirements.in into requirements.lock
+	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock
+
+seeds: venv  ## regenerate the demo seeds with the generator
+	$(BIN)/segmentation generate --seeds seeds/demo
+
+bench: venv  ## benchmark 1M/10M lines (BENCH_SIZES to change)
+	$(BIN)/segmentation bench --sizes $${BENCH_SIZES:-1000000,10000000}
+
+uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb + checkpoints
+	DUCKDB_PATH=warehouse/online_retail.duckdb $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
+	$(BIN)/segmentation quality --database warehouse/online_retail.duckdb
+
+docs: venv  ## generate dbt docs into target/
+	$(BIN)/dbt docs generate
+
+clean:  ## remove the warehouse and dbt artefacts (keeps .venv)
+	rm -rf warehouse target logs

@@ -1,0 +1,70 @@
+"""Run dbt as a subprocess against a chosen DuckDB file, with isolated target/log folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from segmentation import PROJECT_DIR
+
+
+def dbt_executable() -> str:
+    """The dbt next to the running interpreter (the project's venv), else the one on PATH."""
+    candidate = Path(sys.executable).parent / "dbt"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("dbt")
+    if found is None:
+        raise RuntimeError("dbt is not installed: run `make build` first")
+    return found
+
+
+def dbt_env(database: Path | str, work_dir: Path | str | None = None) -> dict[str, str]:
+    """Environment for a dbt run writing to `database`; target/ and logs/ under `work_dir`."""
+    env = dict(os.environ)
+    env["DBT_PROFILES_DIR"] = str(PROJECT_DIR / "profiles")
+    env["DUCKDB_PATH"] = str(Path(database).resolve())
+    env.setdefault("DUCKDB_TEMP_DIR", str(Path(database).resolve().parent / "tmp"))
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    if work_dir is not None:
+        work = Path(work_dir).resolve()
+        env["DBT_TARGET_PATH"] = str(work / "target")
+        env["DBT_LOG_PATH"] = str(work / "logs")
+    return env
+
+
+def run_dbt(
+    args: Sequence[str],
+    database: Path | str,
+    dbt_vars: Mapping[str, Any] | None = None,
+    work_dir: Path | str | None = None,
+    check: bool = True,
+    capture: bool = True,
+    extra_env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `dbt <args>` in the project directory; raise with dbt's output when it fails and `check`."""
+    Path(database).resolve().parent.mkdir(parents=True, exist_ok=True)
+    command = [dbt_executable(), *args]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dict(dbt_vars))]
+    env = dbt_env(database, work_dir)
+    if extra_env:
+        env.update(extra_env)
+    result = subprocess.run(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        text=True,
+        capture_output=capture,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        output = (result.stdout or "") + (result.stderr or "")
+        raise RuntimeError(f"`dbt {' '.join(args)}` failed (exit {result.returncode}):\n{output[-8000:]}")
+    return result
