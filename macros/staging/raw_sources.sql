@@ -1,0 +1,157 @@
+{#-
+    Raw input relations (SPEC §1). Every source adapter (models/staging/<source>/) returns the raw rows
+    as text in one column contract, so the shared typing and quarantine layer (models/staging/core/)
+    does not care where the rows came from.
+-#}
+
+{#- The canonical raw columns per entity: (name, required). -#}
+{% macro raw_columns(entity) %}
+    {%- set columns = {
+        'transactions': [
+            ('invoice_id', true), ('line_number', false), ('customer_id', true), ('invoiced_at', true),
+            ('product_id', true), ('quantity', true), ('unit_price', true), ('currency', false),
+        ],
+        'customers': [
+            ('customer_id', true), ('company_name', false), ('industry', false), ('country', false),
+            ('employee_count', false),
+        ],
+        'products': [
+            ('product_id', true), ('product_name', false), ('product_line', false), ('is_core', false),
+        ],
+        'fx_rates': [('month', true), ('currency', true), ('rate_to_reporting', true)],
+    } -%}
+    {%- if entity not in columns -%}
+        {{ exceptions.raise_compiler_error("raw_columns: unknown raw entity '" ~ entity ~ "'") }}
+    {%- endif -%}
+    {{ return(columns[entity]) }}
+{% endmacro %}
+
+
+{#- The adapter model of the selected source (var `source`) for an entity. -#}
+{% macro raw_source(entity) -%}
+    {{ ref('stg_' ~ seg_var('source') ~ '__' ~ entity) }}
+{%- endmacro %}
+
+
+{#-
+    The file for `entity` in the folder `raw_data_path`: `<entity>.csv`, `<entity>.csv.gz` or
+    `<entity>.parquet`. Returns none when there is none (allowed for every entity but transactions).
+-#}
+{% macro find_raw_file(folder, entity) %}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set base = folder.rstrip('/') ~ '/' ~ entity -%}
+    {%- set candidates = [base ~ '.csv', base ~ '.csv.gz', base ~ '.parquet'] -%}
+    {%- set listing = run_query(
+        "select file from glob('" ~ folder.rstrip('/') ~ "/" ~ entity ~ ".*') order by file"
+    ) -%}
+    {%- set found = [] -%}
+    {%- for row in listing.rows -%}
+        {%- if row[0] in candidates -%}
+            {%- do found.append(row[0]) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if found | length > 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "raw_data_path '" ~ folder ~ "' holds more than one " ~ entity ~ " file (" ~ (found | join(', '))
+            ~ "): keep exactly one of " ~ entity ~ ".csv, " ~ entity ~ ".csv.gz or " ~ entity ~ ".parquet."
+        ) }}
+    {%- endif -%}
+    {%- if found | length == 0 and entity == 'transactions' -%}
+        {{ exceptions.raise_compiler_error(
+            "raw_data_path '" ~ folder ~ "' has no transactions file: expected transactions.csv, "
+            ~ "transactions.csv.gz or transactions.parquet there."
+        ) }}
+    {%- endif -%}
+    {{ return(found[0] if found else none) }}
+{% endmacro %}
+
+
+{#- The DuckDB reader call for a raw file: CSV as text (a bad value is quarantined, not a load failure). -#}
+{% macro raw_file_reader(file) -%}
+    {%- if file.endswith('.parquet') -%}
+        read_parquet('{{ file }}', file_row_number = true)
+    {%- else -%}
+        read_csv('{{ file }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = true)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    Map the file's header to the canonical columns (case-insensitive, trimmed). A missing required
+    column stops the run with an error naming the file and the column(s).
+-#}
+{% macro raw_file_column_map(file, entity) %}
+    {%- set described = run_query("describe select * from " ~ raw_file_reader(file)) -%}
+    {%- set present = {} -%}
+    {%- for row in described.rows -%}
+        {%- do present.update({row[0] | trim | lower: row[0]}) -%}
+    {%- endfor -%}
+    {%- set missing = [] -%}
+    {%- set mapping = {} -%}
+    {%- for name, required in raw_columns(entity) -%}
+        {%- if name in present -%}
+            {%- do mapping.update({name: present[name]}) -%}
+        {%- elif required -%}
+            {%- do missing.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "Raw file " ~ file ~ " is missing required column(s): " ~ (missing | join(', '))
+            ~ ". Found columns: " ~ (present.values() | list | join(', '))
+            ~ ". See SPEC §1 / README 'Use your own data' for the expected " ~ entity ~ " columns."
+        ) }}
+    {%- endif -%}
+    {{ return(mapping) }}
+{% endmacro %}
+
+
+{#-
+    The select of the canonical adapter for one entity: from the demo seed `raw_<entity>` when var
+    `raw_data_path` is unset, else from the file in that folder. Output: source_file, source_row_number
+    (1-based position in the file) and every canonical column as text (null when the file lacks an
+    optional column; no rows when an optional file is absent).
+-#}
+{% macro canonical_raw_select(entity) -%}
+    {%- set folder = seg_var('raw_data_path') -%}
+    {%- set columns = raw_columns(entity) -%}
+    {%- if folder is none -%}
+        select
+            'seed:raw_{{ entity }}' as source_file,
+            row_number() over () as source_row_number,
+            {%- for name, required in columns %}
+                cast({{ adapter.quote(name) }} as varchar) as {{ name }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ ref('raw_' ~ entity) }}
+    {%- else -%}
+        {%- set file = find_raw_file(folder, entity) -%}
+        {%- if file is none -%}
+            select
+                cast(null as varchar) as source_file,
+                cast(null as bigint) as source_row_number,
+                {%- for name, required in columns %}
+                    cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            where false
+        {%- else -%}
+            {%- set mapping = raw_file_column_map(file, entity) -%}
+            select
+                '{{ file }}' as source_file,
+                {%- if file.endswith('.parquet') %}
+                    file_row_number + 1 as source_row_number,
+                {%- else %}
+                    row_number() over () as source_row_number,
+                {%- endif %}
+                {%- for name, required in columns %}
+                    {%- if name in mapping %}
+                        cast({{ adapter.quote(mapping[name]) }} as varchar) as {{ name }}{{ ',' if not loop.last }}
+                    {%- else %}
+                        cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
+                    {%- endif %}
+                {%- endfor %}
+            from {{ raw_file_reader(file) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

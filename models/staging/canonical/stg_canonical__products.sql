@@ -1,0 +1,8 @@
+{{ config(materialized='view', enabled=seg_var('source') == 'canonical') }}
+
+-- Raw products rows as text: the demo seed, or the file in var raw_data_path (macros/staging/raw_sources.sql).
+with source as (
+    {{ canonical_raw_select('products') }}
+)
+
+select * from source

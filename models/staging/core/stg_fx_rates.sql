@@ -1,0 +1,29 @@
+-- FX rates to the reporting currency, one row per month and currency (SPEC §1). Rows that do not
+-- parse (bad month, blank currency, rate not a positive number) are dropped here and counted by a
+-- warning test; the reporting currency always converts at 1 (applied in stg_transactions_validated).
+with raw_fx_rates as (
+    select * from {{ raw_source('fx_rates') }}
+),
+
+parsed as (
+    select
+        cast(date_trunc('month', {{ parse_timestamp('month') }}) as date) as month,
+        upper({{ clean_text('currency') }}) as currency,
+        {{ parse_decimal('rate_to_reporting', 18, 10) }} as rate_to_reporting
+    from raw_fx_rates
+),
+
+final as (
+    select distinct
+        month,
+        currency,
+        rate_to_reporting
+    from parsed
+    where
+        month is not null
+        and currency is not null
+        and rate_to_reporting > 0
+        and currency != {{ seg_var_sql('reporting_currency') }}
+)
+
+select * from final

@@ -1,0 +1,52 @@
+-- SPEC §2 invariant: count(raw) = count(stg_transactions) + count(rejected), and the same for the sum of
+-- quantity * unit_price over the rows where both parse as numbers. Returns a row when either breaks.
+with raw_transactions as (
+    select * from {{ raw_source('transactions') }}
+),
+
+staged as (
+    select * from {{ ref('stg_transactions') }}
+),
+
+rejected as (
+    select * from {{ ref('rejected_transactions') }}
+),
+
+raw_totals as (
+    select
+        count(*) as row_count,
+        coalesce(sum({{ parse_decimal('quantity') }} * {{ parse_decimal('unit_price') }}), 0) as amount
+    from raw_transactions
+),
+
+staged_totals as (
+    select
+        count(*) as row_count,
+        coalesce(sum(quantity * unit_price), 0) as amount
+    from staged
+),
+
+rejected_totals as (
+    select
+        count(*) as row_count,
+        coalesce(sum(raw_amount), 0) as amount
+    from rejected
+),
+
+final as (
+    select
+        raw_totals.row_count as raw_rows,
+        staged_totals.row_count as staged_rows,
+        rejected_totals.row_count as rejected_rows,
+        raw_totals.amount as raw_amount,
+        staged_totals.amount as staged_amount,
+        rejected_totals.amount as rejected_amount
+    from raw_totals
+    cross join staged_totals
+    cross join rejected_totals
+    where
+        raw_totals.row_count != staged_totals.row_count + rejected_totals.row_count
+        or raw_totals.amount != staged_totals.amount + rejected_totals.amount
+)
+
+select * from final
