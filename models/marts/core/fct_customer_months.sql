@@ -13,7 +13,7 @@ final as (
         {{ money('revenue') }} as revenue,
         {{ money('previous_revenue') }} as previous_revenue,
         {{ revenue_movement('revenue', 'previous_revenue', 'revenue_month', 'acquisition_month') }} as movement,
-        {{ money('revenue - previous_revenue') }} as movement_amount,
+        {{ money(money('revenue') ~ ' - ' ~ money('previous_revenue')) }} as movement_amount,
         orders,
         {{ money('conversion_revenue') }} as conversion_revenue,
         {{ money('retention_revenue') }} as retention_revenue,
