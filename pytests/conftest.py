@@ -40,7 +40,7 @@ class Build:
         self.database = work_dir / "warehouse.duckdb"
         self.dbt_vars = dict(dbt_vars or {})
 
-    def dbt(self, *args: str, check: bool = True):  # noqa: ANN201 - subprocess result
+    def dbt(self, *args: str, check: bool = True):
         return run_dbt(list(args), self.database, self.dbt_vars, work_dir=self.work_dir, check=check)
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:

@@ -50,7 +50,11 @@ def make_messy_folder(folder: Path) -> Path:
     write_csv(
         folder / "customers.csv",
         ["customer_id", "company_name", "industry", "country", "employee_count"],
-        [["C1", "Acme", "Retail", "DE", "120"], ["C2", "Beta", "", "FR", "-3"], ["C4", "Gamma", "IT", "US", "12.5"]],
+        [
+            ["C1", "Acme", "Retail", "DE", "120"],
+            ["C2", "Beta", "", "FR", "-3"],
+            ["C4", "Gamma", "IT", "US", "12.5"],
+        ],
     )
     write_csv(
         folder / "products.csv",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,16 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Build:
     folder = work / "raw"
     write_csv(
         folder / "transactions.csv",
-        ["invoice_id", "line_number", "customer_id", "invoiced_at", "product_id", "quantity", "unit_price", "currency"],
+        [
+            "invoice_id",
+            "line_number",
+            "customer_id",
+            "invoiced_at",
+            "product_id",
+            "quantity",
+            "unit_price",
+            "currency",
+        ],
         [
             ["I1", "1", "C1", "2024-01-10", "P1", "1", "100", "USD"],
             ["I2", "1", "C1", "2024-03-05", "P1", "1", "80", "USD"],
