@@ -1,0 +1,23 @@
+-- SPEC §0: as_of_date (var `as_of_date`, default the latest invoiced_at date among staged lines) and
+-- its month. One row. Never current_date: the same input and vars give the same output.
+with staged as (
+    select * from {{ ref('stg_transactions') }}
+),
+
+latest as (
+    select max(invoice_date) as latest_invoice_date
+    from staged
+),
+
+final as (
+    select
+        {%- if seg_var('as_of_date') is none %}
+            latest_invoice_date as as_of_date,
+        {%- else %}
+            cast('{{ seg_var('as_of_date') }}' as date) as as_of_date,
+        {%- endif %}
+        cast(date_trunc('month', as_of_date) as date) as as_of_month
+    from latest
+)
+
+select * from final

@@ -1,0 +1,95 @@
+{%- set columns = seg_var('peer_group_columns') -%}
+{%- set quantile = seg_var('potential_quantile') -%}
+{%- set min_size = seg_var('min_peer_group_size') -%}
+-- SPEC §5 peer benchmark per account and snapshot month: the `potential_quantile` (continuous) of
+-- t12m_revenue over the active accounts of the account's peer group (var peer_group_columns; a null
+-- value is the group `unknown`). When the group has fewer than `min_peer_group_size` active accounts,
+-- the last column is dropped and the group retried, ending with all active accounts of the month
+-- (`all`). Level k below means "grouped by the first k columns".
+with snapshots as (
+    select * from {{ ref('int_customer_snapshots_windowed') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+attributed as (
+    select
+        snapshots.customer_id,
+        snapshots.snapshot_month,
+        snapshots.t12m_revenue,
+        {%- for column in columns %}
+            coalesce(cast(customers.{{ column }} as varchar), 'unknown') as peer_{{ column }},
+        {%- endfor %}
+        snapshots.t12m_revenue > 0 as is_active
+    from snapshots
+    left join customers
+        on snapshots.customer_id = customers.customer_id
+),
+
+{% for level in range(columns | length, -1, -1) %}
+level_{{ level }}_groups as (
+    select
+        snapshot_month,
+        {%- for column in columns[:level] %}
+            peer_{{ column }},
+        {%- endfor %}
+        count(*) as active_accounts,
+        quantile_cont(t12m_revenue, {{ quantile }}) as benchmark
+    from attributed
+    where is_active
+    group by
+        snapshot_month{% for column in columns[:level] %},
+        peer_{{ column }}{% endfor %}
+),
+
+{% endfor %}
+leveled as (
+    select
+        attributed.customer_id,
+        attributed.snapshot_month,
+        case
+            {%- for level in range(columns | length, 0, -1) %}
+                when level_{{ level }}_groups.active_accounts >= {{ min_size }} then {{ level }}
+            {%- endfor %}
+            else 0
+        end as peer_level,
+        {%- for level in range(columns | length, -1, -1) %}
+            {%- if level == 0 %}
+                'all'
+            {%- else %}
+                concat_ws(' / '{% for column in columns[:level] %}, attributed.peer_{{ column }}{% endfor %})
+            {%- endif %} as level_{{ level }}_group,
+            level_{{ level }}_groups.benchmark as level_{{ level }}_benchmark,
+        {%- endfor %}
+    from attributed
+    {%- for level in range(columns | length, -1, -1) %}
+        left join level_{{ level }}_groups
+            on
+                attributed.snapshot_month = level_{{ level }}_groups.snapshot_month
+                {%- for column in columns[:level] %}
+                    and attributed.peer_{{ column }} = level_{{ level }}_groups.peer_{{ column }}
+                {%- endfor %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        customer_id,
+        snapshot_month,
+        peer_level,
+        case peer_level
+            {%- for level in range(columns | length, -1, -1) %}
+                when {{ level }} then level_{{ level }}_group
+            {%- endfor %}
+        end as peer_group,
+        case peer_level
+            {%- for level in range(columns | length, -1, -1) %}
+                when {{ level }} then level_{{ level }}_benchmark
+            {%- endfor %}
+        end as peer_benchmark
+    from leveled
+)
+
+select * from final

@@ -1,0 +1,103 @@
+-- Per account and snapshot month s (first_month .. as_of_month), the T12M figures over s-11 .. s
+-- (SPEC §5) computed with window frames over the contiguous month spine: revenue, active months,
+-- distinct orders and distinct penetration keys bought in the window (an invoice or key seen in
+-- several months of a window counts once), keys bought to date, tenure.
+with spine as (
+    select * from {{ ref('int_customer_months_spined') }}
+),
+
+lines as (
+    select * from {{ ref('int_transactions_scoped') }}
+),
+
+keys_first_bought as (
+    select * from {{ ref('int_customer_keys_first_bought') }}
+),
+
+invoice_months as (
+    select distinct
+        customer_id,
+        invoice_id,
+        revenue_month as month
+    from lines
+    where is_purchase_line
+),
+
+key_months as (
+    select distinct
+        customer_id,
+        penetration_key,
+        revenue_month as month
+    from lines
+    where is_purchase_line
+),
+
+order_deltas as (
+    {{ t12m_distinct_count_deltas('invoice_months', 'invoice_id') }}
+),
+
+key_deltas as (
+    {{ t12m_distinct_count_deltas('key_months', 'penetration_key') }}
+),
+
+keys_added as (
+    select
+        customer_id,
+        first_bought_month as month,
+        count(*) as keys_added
+    from keys_first_bought
+    group by customer_id, first_bought_month
+),
+
+joined as (
+    select
+        spine.customer_id,
+        spine.revenue_month as snapshot_month,
+        spine.acquisition_month,
+        spine.revenue,
+        coalesce(order_deltas.delta, 0) as order_delta,
+        coalesce(key_deltas.delta, 0) as key_delta,
+        coalesce(keys_added.keys_added, 0) as keys_added
+    from spine
+    left join order_deltas
+        on spine.customer_id = order_deltas.customer_id and spine.revenue_month = order_deltas.month
+    left join key_deltas
+        on spine.customer_id = key_deltas.customer_id and spine.revenue_month = key_deltas.month
+    left join keys_added
+        on spine.customer_id = keys_added.customer_id and spine.revenue_month = keys_added.month
+),
+
+windowed as (
+    select
+        customer_id,
+        snapshot_month,
+        acquisition_month,
+        sum(revenue) over t12m as t12m_revenue,
+        sum(case when revenue > 0 then 1 else 0 end) over t12m as t12m_active_months,
+        sum(order_delta) over to_date as t12m_orders,
+        sum(key_delta) over to_date as product_lines_t12m,
+        sum(keys_added) over to_date as keys_to_date
+    from joined
+    window
+        t12m as (partition by customer_id order by snapshot_month rows between 11 preceding and current row),
+        to_date as (partition by customer_id order by snapshot_month rows between unbounded preceding and current row)
+),
+
+final as (
+    select
+        customer_id,
+        snapshot_month,
+        acquisition_month,
+        t12m_revenue,
+        cast(t12m_orders as bigint) as t12m_orders,
+        cast(t12m_active_months as bigint) as t12m_active_months,
+        cast(product_lines_t12m as bigint) as product_lines_t12m,
+        cast(keys_to_date as bigint) as keys_to_date,
+        case
+            when acquisition_month <= snapshot_month
+                then {{ months_between('acquisition_month', 'snapshot_month') }}
+        end as tenure_months
+    from windowed
+)
+
+select * from final

@@ -1,0 +1,87 @@
+-- SPEC §6: one row per customer that has a staged line dated up to as_of_date or is listed in the
+-- customers relation: attributes, purchase dates, lifetime figures (0, not null, when none), recency,
+-- the account's snapshot at as_of_month (null where it has none) and lifecycle_status.
+with customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+lines as (
+    select * from {{ ref('int_transactions_scoped') }}
+),
+
+acquired as (
+    select * from {{ ref('int_customers_acquired') }}
+),
+
+snapshots as (
+    select * from {{ ref('fct_customer_snapshots') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of_dates') }}
+),
+
+line_totals as (
+    select
+        customer_id,
+        min(case when is_purchase_line then invoice_date end) as first_purchase_date,
+        max(case when is_purchase_line then invoice_date end) as last_purchase_date,
+        coalesce(sum(case when is_core then amount end), 0) as lifetime_revenue,
+        count(distinct case when is_purchase_line then invoice_id end) as lifetime_orders
+    from lines
+    group by customer_id
+),
+
+customer_ids as (
+    select customer_id from customers
+    union
+    select customer_id from line_totals
+),
+
+final as (
+    select
+        customer_ids.customer_id,
+        customers.company_name,
+        customers.industry,
+        customers.country,
+        customers.employee_count,
+        coalesce(customers.size_band, 'unknown') as size_band,
+        line_totals.first_purchase_date,
+        line_totals.last_purchase_date,
+        acquired.acquisition_month,
+        {{ money('coalesce(line_totals.lifetime_revenue, 0)') }} as lifetime_revenue,
+        coalesce(line_totals.lifetime_orders, 0) as lifetime_orders,
+        datediff('day', line_totals.last_purchase_date, as_of.as_of_date) as recency_days,
+        as_of.as_of_date,
+        as_of.as_of_month,
+        snapshots.t12m_revenue,
+        snapshots.t12m_orders,
+        snapshots.t12m_active_months,
+        snapshots.aov,
+        snapshots.tenure_months,
+        snapshots.product_lines_t12m,
+        snapshots.value_tier,
+        snapshots.pareto_tier,
+        snapshots.peer_group,
+        snapshots.peer_benchmark,
+        snapshots.potential,
+        snapshots.potential_tier,
+        snapshots.value_potential_cell,
+        snapshots.relationship_level,
+        {{ lifecycle_status('acquired.acquisition_month', 'as_of.as_of_month', 'snapshots.t12m_revenue') }}
+            as lifecycle_status
+    from customer_ids
+    cross join as_of
+    left join customers
+        on customer_ids.customer_id = customers.customer_id
+    left join line_totals
+        on customer_ids.customer_id = line_totals.customer_id
+    left join acquired
+        on customer_ids.customer_id = acquired.customer_id
+    left join snapshots
+        on
+            customer_ids.customer_id = snapshots.customer_id
+            and as_of.as_of_month = snapshots.snapshot_month
+)
+
+select * from final

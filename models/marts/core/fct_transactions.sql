@@ -1,0 +1,30 @@
+-- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
+-- revenue_category (null for non-core lines), amount in the reporting currency and revenue_month.
+with categorized as (
+    select * from {{ ref('int_transactions_categorized') }}
+),
+
+final as (
+    select
+        transaction_key,
+        invoice_id,
+        line_number,
+        customer_id,
+        product_id,
+        product_line,
+        penetration_key,
+        invoiced_at,
+        invoice_date,
+        revenue_month,
+        quantity,
+        unit_price,
+        currency,
+        fx_rate,
+        {{ money('amount') }} as amount,
+        is_core,
+        is_purchase_line,
+        revenue_category
+    from categorized
+)
+
+select * from final

@@ -1,0 +1,71 @@
+"""Shared fixtures: dbt builds into temporary DuckDB files (one writer per file, readers read-only after)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from segmentation import PROJECT_DIR
+from segmentation.dbt_runner import run_dbt
+
+SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
+    """Write a CSV file the way a user would hand it over (all values as written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def query(database: Path, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Run a read-only query against a built warehouse."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql, params or []).fetchall()
+
+
+class Build:
+    """A dbt build of the project into its own DuckDB file."""
+
+    def __init__(self, work_dir: Path, dbt_vars: Mapping[str, Any] | None = None) -> None:
+        self.work_dir = work_dir
+        self.database = work_dir / "warehouse.duckdb"
+        self.dbt_vars = dict(dbt_vars or {})
+
+    def dbt(self, *args: str, check: bool = True):
+        return run_dbt(list(args), self.database, self.dbt_vars, work_dir=self.work_dir, check=check)
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        return query(self.database, sql, params)
+
+    def scalar(self, sql: str) -> Any:
+        return self.query(sql)[0][0]
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+    """`dbt build` on the embedded demo seeds, once per test session."""
+    build = Build(tmp_path_factory.mktemp("demo"))
+    build.dbt("build")
+    yield build
+
+
+@pytest.fixture
+def folder_build(tmp_path: Path) -> Callable[..., Build]:
+    """Factory: build the project on a folder of canonical CSV files (var raw_data_path)."""
+
+    def make(folder: Path, check: bool = True, **dbt_vars: Any) -> Build:
+        build = Build(tmp_path / "build", {"raw_data_path": str(folder), **dbt_vars})
+        build.work_dir.mkdir(exist_ok=True)
+        build.last_result = build.dbt("build", check=check)  # type: ignore[attr-defined]
+        return build
+
+    return make
