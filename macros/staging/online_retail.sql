@@ -15,6 +15,17 @@
 {% endmacro %}
 
 
+{#- The path DuckDB opens: a relative `online_retail_path` is taken relative to the project directory
+    (not the shell's working directory), so `dbt --project-dir ...` works from anywhere. -#}
+{% macro online_retail_file(path) %}
+    {%- set project_dir = invocation_args_dict.get('project_dir') -%}
+    {%- if project_dir and not modules.re.match('^([A-Za-z]:)?[\\\\/]|^~|^[a-z0-9]+://', path) -%}
+        {{ return(project_dir.rstrip('/') ~ '/' ~ path) }}
+    {%- endif -%}
+    {{ return(path) }}
+{% endmacro %}
+
+
 {#- DuckDB's reader for the file: every field as text, nothing trimmed; an empty field is null. -#}
 {% macro online_retail_reader(path) -%}
     read_csv('{{ path }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', encoding = 'utf-8', null_padding = true)
@@ -27,8 +38,8 @@
         {%- set listing = run_query("select count(*) from glob('" ~ path ~ "')") -%}
         {%- if listing.rows[0][0] == 0 -%}
             {{ exceptions.raise_compiler_error(
-                "var online_retail_path: no file at '" ~ path ~ "' (a path relative to the project directory,"
-                ~ " default ../shared/data/uci_online_retail/online_retail.csv.gz)."
+                "var online_retail_path: no file at '" ~ path ~ "' (online_retail_path is relative to the"
+                ~ " project directory; default ../shared/data/uci_online_retail/online_retail.csv.gz)."
             ) }}
         {%- endif -%}
         {%- set described = run_query("describe select * from " ~ online_retail_reader(path)) -%}
@@ -49,12 +60,13 @@
 {% endmacro %}
 
 
-{#- Every row of the file as text, in file order: source_file, source_row_number (1-based), columns. -#}
+{#- Every row of the file as text, in file order: source_file (the var as given), source_row_number
+    (1-based), columns. -#}
 {% macro online_retail_raw_select() -%}
-    {%- set path = seg_var('online_retail_path') -%}
+    {%- set path = online_retail_file(seg_var('online_retail_path')) -%}
     {{ online_retail_check_file(path) }}
     select
-        '{{ path }}' as source_file,
+        '{{ seg_var('online_retail_path') }}' as source_file,
         row_number() over () as source_row_number,
         {%- for header, name in online_retail_columns() %}
             {{ adapter.quote(header) }} as {{ name }}{{ ',' if not loop.last }}
