@@ -1,12 +1,21 @@
 {#-
-    Parsing rules for raw text (SPEC §1). Every raw value is trimmed first; blank (empty or
-    whitespace only) means null. Each macro returns a SQL expression that is null when the value
-    does not parse, so the caller can quarantine the row with a reason instead of failing the load.
+    Parsing rules for raw text (SPEC §1). Every raw value is trimmed first with clean_text (blank,
+    i.e. empty or whitespace only, means null); the parse_* macros take an already cleaned value and
+    return a SQL expression that is null when it does not parse, so the caller can quarantine the row
+    with a reason instead of failing the load.
 -#}
 
-{#- ASCII whitespace trimmed from both ends: space, tab, LF, VT, FF, CR. -#}
+{#- ASCII whitespace trimmed from both ends: space, tab, LF, VT, FF, CR. Trimming with a character list
+    is slow, so it only runs on the few values that start or end with whitespace. -#}
 {% macro clean_text(column) -%}
-    nullif(trim(cast({{ column }} as varchar), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
+    nullif(
+        case
+            when regexp_matches(cast({{ column }} as varchar), '^[ \t\n\v\f\r]|[ \t\n\v\f\r]$')
+                then trim(cast({{ column }} as varchar), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))
+            else cast({{ column }} as varchar)
+        end,
+        ''
+    )
 {%- endmacro %}
 
 
@@ -15,8 +24,8 @@
     is invalid too. -#}
 {% macro parse_decimal(column, precision=18, scale=6) -%}
     case
-        when regexp_full_match({{ clean_text(column) }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')
-            then try_cast({{ clean_text(column) }} as decimal({{ precision }}, {{ scale }}))
+        when regexp_full_match({{ column }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')
+            then try_cast({{ column }} as decimal({{ precision }}, {{ scale }}))
     end
 {%- endmacro %}
 
@@ -24,8 +33,8 @@
 {#- An integer written as digits with an optional sign (`12`; `12.0` and `1e3` are not integers). -#}
 {% macro parse_integer(column) -%}
     case
-        when regexp_full_match({{ clean_text(column) }}, '[+-]?[0-9]+')
-            then try_cast({{ clean_text(column) }} as bigint)
+        when regexp_full_match({{ column }}, '[+-]?[0-9]+')
+            then try_cast({{ column }} as bigint)
     end
 {%- endmacro %}
 
@@ -36,11 +45,11 @@
     case
         when
             regexp_full_match(
-                {{ clean_text(column) }},
+                {{ column }},
                 '[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?'
             )
-            and not starts_with({{ clean_text(column) }}, '0000')
-            then try_cast(replace({{ clean_text(column) }}, 'T', ' ') as timestamp)
+            and not starts_with({{ column }}, '0000')
+            then try_cast(replace({{ column }}, 'T', ' ') as timestamp)
     end
 {%- endmacro %}
 
@@ -48,8 +57,8 @@
 {#- A boolean: true/t/yes/y/1 or false/f/no/n/0 (any case); blank or anything else gives `default`. -#}
 {% macro parse_boolean(column, default) -%}
     case
-        when lower({{ clean_text(column) }}) in ('true', 't', 'yes', 'y', '1') then true
-        when lower({{ clean_text(column) }}) in ('false', 'f', 'no', 'n', '0') then false
+        when lower({{ column }}) in ('true', 't', 'yes', 'y', '1') then true
+        when lower({{ column }}) in ('false', 'f', 'no', 'n', '0') then false
         else {{ default }}
     end
 {%- endmacro %}
@@ -57,7 +66,7 @@
 
 {#- Currency code: trimmed, upper-cased; blank means the reporting currency. -#}
 {% macro parse_currency(column) -%}
-    coalesce(upper({{ clean_text(column) }}), {{ seg_var_sql('reporting_currency') }})
+    coalesce(upper({{ column }}), {{ seg_var_sql('reporting_currency') }})
 {%- endmacro %}
 
 

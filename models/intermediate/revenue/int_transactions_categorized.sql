@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- Every in-scope line with its SPEC §4 revenue_category: conversion (account not yet acquired, or
 -- the acquisition month and before), retention (the account bought the line's penetration key in an
 -- earlier month), else penetration. Non-core lines get null.

@@ -1,5 +1,5 @@
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
--- revenue_category (null for non-core lines), amount in the reporting currency and revenue_month.
+-- revenue_category (null for non-core lines), the exact amount in the reporting currency and revenue_month.
 with categorized as (
     select * from {{ ref('int_transactions_categorized') }}
 ),
@@ -20,7 +20,7 @@ final as (
         unit_price,
         currency,
         fx_rate,
-        {{ money('amount') }} as amount,
+        amount,
         is_core,
         is_purchase_line,
         revenue_category

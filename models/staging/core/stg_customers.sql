@@ -9,7 +9,7 @@ parsed as (
         {{ clean_text('company_name') }} as company_name,
         {{ clean_text('industry') }} as industry,
         {{ clean_text('country') }} as country,
-        {{ parse_integer('employee_count') }} as parsed_employee_count
+        {{ parse_integer(clean_text('employee_count')) }} as parsed_employee_count
     from raw_customers
     where {{ clean_text('customer_id') }} is not null
 ),

@@ -8,7 +8,7 @@ final as (
         {{ clean_text('product_id') }} as product_id,
         {{ clean_text('product_name') }} as product_name,
         coalesce({{ clean_text('product_line') }}, 'unassigned') as product_line,
-        {{ parse_boolean('is_core', 'true') }} as is_core
+        {{ parse_boolean(clean_text('is_core'), 'true') }} as is_core
     from raw_products
     where {{ clean_text('product_id') }} is not null
 )

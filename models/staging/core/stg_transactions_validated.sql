@@ -9,6 +9,20 @@ fx_rates as (
     select * from {{ ref('stg_fx_rates') }}
 ),
 
+cleaned as (
+    select
+        *,
+        {{ clean_text('invoice_id') }} as clean_invoice_id,
+        {{ clean_text('line_number') }} as clean_line_number,
+        {{ clean_text('customer_id') }} as clean_customer_id,
+        {{ clean_text('invoiced_at') }} as clean_invoiced_at,
+        {{ clean_text('product_id') }} as clean_product_id,
+        {{ clean_text('quantity') }} as clean_quantity,
+        {{ clean_text('unit_price') }} as clean_unit_price,
+        {{ clean_text('currency') }} as clean_currency
+    from raw_transactions
+),
+
 parsed as (
     select
         source_file,
@@ -21,15 +35,15 @@ parsed as (
         quantity as raw_quantity,
         unit_price as raw_unit_price,
         currency as raw_currency,
-        {{ clean_text('invoice_id') }} as invoice_id,
-        coalesce({{ parse_integer('line_number') }}, source_row_number) as line_number,
-        {{ clean_text('customer_id') }} as customer_id,
-        {{ parse_timestamp('invoiced_at') }} as invoiced_at,
-        {{ clean_text('product_id') }} as product_id,
-        {{ parse_decimal('quantity') }} as quantity,
-        {{ parse_decimal('unit_price') }} as unit_price,
-        {{ parse_currency('currency') }} as currency
-    from raw_transactions
+        clean_invoice_id as invoice_id,
+        coalesce({{ parse_integer('clean_line_number') }}, source_row_number) as line_number,
+        clean_customer_id as customer_id,
+        {{ parse_timestamp('clean_invoiced_at') }} as invoiced_at,
+        clean_product_id as product_id,
+        {{ parse_decimal('clean_quantity') }} as quantity,
+        {{ parse_decimal('clean_unit_price') }} as unit_price,
+        {{ parse_currency('clean_currency') }} as currency
+    from cleaned
 ),
 
 with_rates as (
@@ -62,30 +76,60 @@ rules_checked as (
     from with_rates
 ),
 
--- Rules 1-8 depend only on the seven compared values, so duplicates share their verdict: ranking
--- every row within its group ranks exactly the rows that passed rules 1-8.
-duplicates_ranked as (
+-- SPEC §2 rule 9. Rules 1-8 depend only on the seven compared values, so duplicates share their
+-- verdict: ranking every row within its group ranks exactly the rows that passed rules 1-8.
+-- Sorting millions of rows on seven keys is slow, so rows are first bucketed by a hash of the seven
+-- typed values; only rows in buckets with more than one row (true duplicates, plus rare hash
+-- collisions, which the exact ranking below keeps apart) are ranked on the values themselves.
+hashed as (
     select
         *,
+        hash(invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price, currency) as duplicate_hash
+    from rules_checked
+),
+
+shared_hashes as (
+    select duplicate_hash
+    from hashed
+    group by duplicate_hash
+    having count(*) > 1
+),
+
+duplicates_ranked as (
+    select
+        source_row_number,
         row_number() over (
             partition by invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price, currency
             order by line_number, source_row_number
         ) as duplicate_rank
-    from rules_checked
+    from hashed
+    where duplicate_hash in (select shared_hashes.duplicate_hash from shared_hashes)
+),
+
+with_reason as (
+    select
+        hashed.*,
+        coalesce(
+            hashed.rule_reason,
+            case
+                when {{ seg_var_sql('drop_duplicate_lines') }} and duplicates_ranked.duplicate_rank > 1
+                    then 'duplicate_line'
+            end
+        ) as reason
+    from hashed
+    left join duplicates_ranked
+        on hashed.source_row_number = duplicates_ranked.source_row_number
 ),
 
 final as (
     select
         source_file,
         source_row_number,
-        raw_invoice_id,
-        raw_line_number,
-        raw_customer_id,
-        raw_invoiced_at,
-        raw_product_id,
-        raw_quantity,
-        raw_unit_price,
-        raw_currency,
+        -- raw text is only needed for the quarantine: kept for rejected rows only
+        {%- for column in ['invoice_id', 'line_number', 'customer_id', 'invoiced_at', 'product_id', 'quantity',
+                           'unit_price', 'currency'] %}
+            case when reason is not null then raw_{{ column }} end as raw_{{ column }},
+        {%- endfor %}
         invoice_id,
         line_number,
         customer_id,
@@ -95,11 +139,8 @@ final as (
         unit_price,
         currency,
         fx_rate,
-        coalesce(
-            rule_reason,
-            case when {{ seg_var_sql('drop_duplicate_lines') }} and duplicate_rank > 1 then 'duplicate_line' end
-        ) as reason
-    from duplicates_ranked
+        reason
+    from with_reason
 )
 
 select * from final
