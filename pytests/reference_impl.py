@@ -1,0 +1,317 @@
+"""An independent, deliberately plain implementation of SPEC §3-6 in Python (loops and Decimals).
+
+It shares no code with the SQL models: it is written from the SPEC text, to check the marts against
+on randomised data. Inputs are already-clean canonical rows (staging is tested separately).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+ZERO = Decimal(0)
+
+
+def month_of(value: date) -> date:
+    return date(value.year, value.month, 1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def month_range(start: date, end: date) -> list[date]:
+    return [add_months(start, k) for k in range(months_between(start, end) + 1)]
+
+
+def quantile_cont(values: list[Decimal], q: Decimal) -> Decimal:
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    fraction = position - low
+    if low + 1 >= len(ordered):
+        return ordered[low]
+    return ordered[low] + fraction * (ordered[low + 1] - ordered[low])
+
+
+@dataclass
+class Line:
+    invoice_id: str
+    customer_id: str
+    invoiced_at: datetime
+    product_id: str
+    quantity: Decimal
+    unit_price: Decimal
+    rate: Decimal
+    is_core: bool
+    product_line: str
+
+    @property
+    def amount(self) -> Decimal:
+        return self.quantity * self.unit_price * self.rate
+
+    @property
+    def month(self) -> date:
+        return month_of(self.invoiced_at.date())
+
+    @property
+    def is_purchase(self) -> bool:
+        return self.is_core and self.quantity > 0 and self.amount > 0
+
+
+@dataclass
+class Settings:
+    as_of_date: date | None = None
+    penetration_grain: str = "product_line"
+    high_above: Decimal = Decimal(100000)
+    medium_from: Decimal = Decimal(10000)
+    pareto_cuts: tuple[Decimal, Decimal, Decimal] = (Decimal("0.80"), Decimal("0.95"), Decimal("0.99"))
+    peer_group_columns: tuple[str, ...] = ("industry", "size_band")
+    potential_quantile: Decimal = Decimal("0.75")
+    min_peer_group_size: int = 5
+    new_below: int = 12
+    partner_months: int = 36
+    partner_keys: int = 5
+    established_keys: int = 3
+
+
+@dataclass
+class Result:
+    as_of_date: date
+    customer_months: dict[tuple[str, date], dict[str, Any]] = field(default_factory=dict)
+    snapshots: dict[tuple[str, date], dict[str, Any]] = field(default_factory=dict)
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    categories: dict[tuple[str, str, datetime, str], str | None] = field(default_factory=dict)
+
+
+def size_band(employee_count: int | None) -> str:
+    if employee_count is None:
+        return "unknown"
+    if employee_count < 50:
+        return "small"
+    if employee_count < 250:
+        return "mid"
+    if employee_count < 1000:
+        return "large"
+    return "enterprise"
+
+
+def tier(amount: Decimal, settings: Settings, zero_label: str) -> str:
+    if amount > settings.high_above:
+        return "high"
+    if amount >= settings.medium_from:
+        return "medium"
+    if amount > 0:
+        return "low"
+    return zero_label
+
+
+CELLS = {
+    ("high", True): "strategic_growth",
+    ("high", False): "protect",
+    ("medium", True): "develop",
+    ("medium", False): "maintain",
+    ("low", True): "hidden_gem",
+    ("low", False): "automate",
+    ("inactive", True): "win_back",
+    ("inactive", False): "dormant",
+}
+
+
+def compute(all_lines: list[Line], customers: dict[str, dict[str, Any]], settings: Settings) -> Result:
+    as_of_date = settings.as_of_date or max(line.invoiced_at.date() for line in all_lines)
+    as_of_month = month_of(as_of_date)
+    lines = [line for line in all_lines if line.invoiced_at.date() <= as_of_date]
+    core = [line for line in lines if line.is_core]
+    result = Result(as_of_date)
+
+    def key(line: Line) -> str:
+        return line.product_id if settings.penetration_grain == "product" else line.product_line
+
+    revenue: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for line in core:
+        revenue[line.customer_id][line.month] += line.amount
+    orders_in_month: dict[tuple[str, date], set[str]] = defaultdict(set)
+    for line in core:
+        if line.is_purchase:
+            orders_in_month[(line.customer_id, line.month)].add(line.invoice_id)
+
+    first_month = {a: min(months) for a, months in revenue.items()}
+    last_month = {a: max(months) for a, months in revenue.items()}
+    acquisition = {a: min((m for m, r in months.items() if r > 0), default=None) for a, months in revenue.items()}
+
+    first_bought: dict[tuple[str, str], date] = {}
+    for line in core:
+        if line.is_purchase:
+            k = (line.customer_id, key(line))
+            first_bought[k] = min(first_bought.get(k, line.month), line.month)
+
+    # SPEC §4
+    category_revenue: dict[tuple[str, date, str], Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        if not line.is_core:
+            category = None
+        else:
+            acquired = acquisition.get(line.customer_id)
+            bought = first_bought.get((line.customer_id, key(line)))
+            if acquired is None or line.month <= acquired:
+                category = "conversion"
+            elif bought is not None and bought < line.month:
+                category = "retention"
+            else:
+                category = "penetration"
+            category_revenue[(line.customer_id, line.month, category)] += line.amount
+        result.categories[(line.invoice_id, line.customer_id, line.invoiced_at, line.product_id)] = category
+
+    # SPEC §3
+    for a in revenue:
+        end = min(add_months(last_month[a], 1), as_of_month)
+        previous = ZERO
+        for m in month_range(first_month[a], end):
+            current = revenue[a].get(m, ZERO)
+            if m == acquisition[a]:
+                movement = "new"
+            elif previous > 0 and not current > 0:
+                movement = "churn"
+            elif not previous > 0 and current > 0 and m > acquisition[a]:
+                movement = "reactivation"
+            elif previous > 0 and current > previous:
+                movement = "expansion"
+            elif previous > 0 and current > 0 and current < previous:
+                movement = "contraction"
+            elif previous > 0 and current == previous:
+                movement = "unchanged"
+            else:
+                movement = "inactive"
+            result.customer_months[(a, m)] = {
+                "revenue": current,
+                "previous_revenue": previous,
+                "movement": movement,
+                "movement_amount": current - previous,
+                "orders": len(orders_in_month.get((a, m), set())),
+                "conversion_revenue": category_revenue.get((a, m, "conversion"), ZERO),
+                "retention_revenue": category_revenue.get((a, m, "retention"), ZERO),
+                "penetration_revenue": category_revenue.get((a, m, "penetration"), ZERO),
+            }
+            previous = current
+
+    # SPEC §5, per account
+    purchases_by_account: dict[str, list[Line]] = defaultdict(list)
+    for line in core:
+        if line.is_purchase:
+            purchases_by_account[line.customer_id].append(line)
+    for a in revenue:
+        for s in month_range(first_month[a], as_of_month):
+            window = month_range(add_months(s, -11), s)
+            t12m = sum((revenue[a].get(m, ZERO) for m in window), ZERO)
+            in_window = [p for p in purchases_by_account[a] if add_months(s, -11) <= p.month <= s]
+            orders = len({p.invoice_id for p in in_window})
+            acquired = acquisition[a]
+            tenure = months_between(acquired, s) if acquired is not None and acquired <= s else None
+            keys_to_date = len({key(p) for p in purchases_by_account[a] if p.month <= s})
+            result.snapshots[(a, s)] = {
+                "t12m_revenue": t12m,
+                "t12m_orders": orders,
+                "t12m_active_months": sum(1 for m in window if revenue[a].get(m, ZERO) > 0),
+                "aov": t12m / orders if orders else None,
+                "tenure_months": tenure,
+                "product_lines_t12m": len({key(p) for p in in_window}),
+                "value_tier": tier(t12m, settings, "inactive"),
+                "relationship_level": (
+                    "new"
+                    if tenure is None or tenure < settings.new_below
+                    else "partner"
+                    if tenure >= settings.partner_months and keys_to_date >= settings.partner_keys
+                    else "established"
+                    if keys_to_date >= settings.established_keys
+                    else "developing"
+                ),
+            }
+
+    # SPEC §5, per month: Pareto and peers
+    def group_values(a: str) -> list[str]:
+        attributes = customers.get(a, {})
+        values = []
+        for column in settings.peer_group_columns:
+            value = size_band(attributes.get("employee_count")) if column == "size_band" else attributes.get(column)
+            values.append("unknown" if value is None else str(value))
+        return values
+
+    by_month: dict[date, list[str]] = defaultdict(list)
+    for a, s in result.snapshots:
+        by_month[s].append(a)
+    for s, accounts in by_month.items():
+        active = [a for a in accounts if result.snapshots[(a, s)]["t12m_revenue"] > 0]
+        total = sum((result.snapshots[(a, s)]["t12m_revenue"] for a in active), ZERO)
+        ranked = sorted(active, key=lambda a: (-result.snapshots[(a, s)]["t12m_revenue"], a))
+        before = ZERO
+        for a in ranked:
+            share = before / total
+            cuts = settings.pareto_cuts
+            result.snapshots[(a, s)]["pareto_tier"] = (
+                "A" if share < cuts[0] else "B" if share < cuts[1] else "C" if share < cuts[2] else "D"
+            )
+            before += result.snapshots[(a, s)]["t12m_revenue"]
+        for a in accounts:
+            snapshot = result.snapshots[(a, s)]
+            snapshot.setdefault("pareto_tier", "D")
+            values = group_values(a)
+            benchmark = None
+            label = "all"
+            for level in range(len(values), -1, -1):
+                members = [b for b in active if group_values(b)[:level] == values[:level]]
+                if len(members) >= settings.min_peer_group_size or level == 0:
+                    label = " / ".join(values[:level]) if level else "all"
+                    if members:
+                        benchmark = quantile_cont(
+                            [result.snapshots[(b, s)]["t12m_revenue"] for b in members], settings.potential_quantile
+                        )
+                    break
+            potential = ZERO if benchmark is None else max(ZERO, benchmark - max(snapshot["t12m_revenue"], ZERO))
+            snapshot["peer_group"] = label
+            snapshot["peer_benchmark"] = benchmark
+            snapshot["potential"] = potential
+            snapshot["potential_tier"] = tier(potential, settings, "none")
+            snapshot["value_potential_cell"] = CELLS[
+                (snapshot["value_tier"], snapshot["potential_tier"] in ("high", "medium"))
+            ]
+
+    # SPEC §6
+    customer_ids = set(customers) | {line.customer_id for line in lines}
+    for a in customer_ids:
+        mine = [line for line in lines if line.customer_id == a]
+        purchases = [line for line in mine if line.is_purchase]
+        snapshot = result.snapshots.get((a, as_of_month), {})
+        acquired = acquisition.get(a)
+        if acquired is None or acquired > as_of_month:
+            status = "prospect"
+        elif acquired >= add_months(as_of_month, -11):
+            status = "new"
+        elif snapshot.get("t12m_revenue", ZERO) > 0:
+            status = "active"
+        else:
+            status = "churned"
+        last_purchase = max((p.invoiced_at.date() for p in purchases), default=None)
+        result.customers[a] = {
+            "first_purchase_date": min((p.invoiced_at.date() for p in purchases), default=None),
+            "last_purchase_date": last_purchase,
+            "acquisition_month": acquired,
+            "lifetime_revenue": sum((line.amount for line in mine if line.is_core), ZERO),
+            "lifetime_orders": len({p.invoice_id for p in purchases}),
+            "recency_days": (as_of_date - last_purchase).days if last_purchase else None,
+            "size_band": size_band(customers.get(a, {}).get("employee_count")),
+            "value_tier": snapshot.get("value_tier"),
+            "pareto_tier": snapshot.get("pareto_tier"),
+            "value_potential_cell": snapshot.get("value_potential_cell"),
+            "relationship_level": snapshot.get("relationship_level"),
+            "lifecycle_status": status,
+        }
+    return result
