@@ -1,0 +1,94 @@
+"""`segmentation generate`: demo seeds (CSV, raw text) or scale data (Parquet) for benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from segmentation.generator.demo import DEFAULT_SEED, build_demo
+from segmentation.generator.months import DEMO_LAST_MONTH
+from segmentation.generator.seeds import write_seeds
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "generate",
+        help="generate demo seeds (CSV) or large synthetic data (Parquet)",
+        description=(
+            "Demo mode (--seeds DIR): the project's demo seeds, raw text in the canonical shape, with "
+            "documented dirty rows (docs/demo_data.md). Scale mode (--lines N --out DIR): N transaction "
+            "lines plus customers, products and FX rates as Parquet, for benchmarks. Both are "
+            "deterministic for a --seed."
+        ),
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
+        "--seeds", type=Path, metavar="DIR", help="write the demo seeds into DIR (e.g. seeds/demo)"
+    )
+    mode.add_argument("--lines", type=int, metavar="N", help="scale mode: number of transaction lines")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="scale mode: output folder")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--months",
+        type=int,
+        default=37,
+        help="scale mode: months of history ending at --end-month (default 37)",
+    )
+    parser.add_argument(
+        "--end-month",
+        default=DEMO_LAST_MONTH,
+        metavar="YYYY-MM",
+        help=f"scale mode: last month of the history (default {DEMO_LAST_MONTH})",
+    )
+    parser.add_argument(
+        "--customers",
+        type=int,
+        metavar="N",
+        help="scale mode: number of customers (default: lines / 2000, at least 500)",
+    )
+    parser.add_argument(
+        "--split-last-month",
+        action="store_true",
+        help=(
+            "scale mode: write the last month's lines to transactions_last_month.parquet and the "
+            "history to transactions.parquet (for incremental-append benchmarks)"
+        ),
+    )
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if args.seeds is not None:
+        _progress(f"generating the demo data set (seed {args.seed}) ...")
+        counts = write_seeds(build_demo(args.seed), args.seeds)
+        for name, rows in counts.items():
+            _progress(f"  {args.seeds / name}: {rows:,} rows")
+        _progress(f"done in {time.perf_counter() - started:.1f} s")
+        return 0
+    if args.out is None:
+        _progress("error: --lines needs --out DIR")
+        return 2
+    from segmentation.generator.scale import ScaleOptions, generate_scale
+
+    options = ScaleOptions(
+        lines=args.lines,
+        seed=args.seed,
+        months=args.months,
+        end_month=args.end_month,
+        customers=args.customers,
+        split_last_month=args.split_last_month,
+    )
+    counts = generate_scale(options, args.out, progress=_progress)
+    for name, rows in counts.items():
+        _progress(f"  {args.out / name}: {rows:,} rows")
+    _progress(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
