@@ -47,9 +47,7 @@ def _rows(name: str) -> tuple[list[str], list[list[str]]]:
 def test_regenerated_seeds_are_byte_identical(tmp_path: Path) -> None:
     assert main(["generate", "--seeds", str(tmp_path)]) == 0
     for name in SEED_FILES:
-        assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), (
-            f"{name} differs: run `make seeds`"
-        )
+        assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), f"{name} differs: run `make seeds`"
 
 
 def test_seed_shape_and_size() -> None:
@@ -90,9 +88,7 @@ def test_every_rejection_reason_has_a_dirty_row() -> None:
     assert has(lambda r: r[invoice].strip() != "" and r[customer].strip() == "")  # missing_customer
     for bad in ("2024-02-30", "yesterday", "2025-05-10T09:30:00Z", ""):  # invalid_date
         assert has(lambda r, bad=bad: r[invoice] and r[customer] and r[when] == bad), bad
-    assert has(
-        lambda r: r[invoice] and r[customer] and r[when] and r[product].strip() == ""
-    )  # missing_product
+    assert has(lambda r: r[invoice] and r[customer] and r[when] and r[product].strip() == "")  # missing_product
     for column, bad in (
         (qty, "1,000"),
         (price, "$12"),
@@ -101,9 +97,7 @@ def test_every_rejection_reason_has_a_dirty_row() -> None:
         (qty, ""),
     ):  # invalid_number
         assert has(lambda r, c=column, b=bad: r[invoice] and r[product] and r[c] == b), bad
-    assert has(
-        lambda r: r[product] and r[qty] in ("0", "0.000") and not r[price].startswith("-")
-    )  # zero_quantity
+    assert has(lambda r: r[product] and r[qty] in ("0", "0.000") and not r[price].startswith("-"))  # zero_quantity
     assert has(lambda r: r[qty] not in ("0", "0.000") and r[price] == "-15.00")  # negative_price
     assert has(lambda r: r[currency] == "CHF")  # unknown_currency: no rate at all
     assert has(lambda r: r[currency] == "EUR" and r[when].startswith("2022-11"))  # unknown_currency: month
@@ -156,9 +150,7 @@ def test_last_month_segments_all_occur() -> None:
     assert set(snap["relationship_level"]) == {"new", "developing", "established", "partner"}
     assert (snap["t12m_revenue"] < 0).any()
     groups = set(snap["peer_group"])
-    assert (
-        "all" in groups and any(" / " in g for g in groups) and any(" / " not in g for g in groups - {"all"})
-    )
+    assert "all" in groups and any(" / " in g for g in groups) and any(" / " not in g for g in groups - {"all"})
 
 
 def _scale(tmp_path: Path, name: str, *extra: str) -> Path:

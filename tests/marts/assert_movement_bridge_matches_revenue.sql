@@ -35,7 +35,8 @@ final as (
         on movements.revenue_month = this_month.revenue_month
     left join monthly_revenue as previous_month
         on {{ add_months('movements.revenue_month', -1) }} = previous_month.revenue_month
-    where abs(movements.movement_amount - (coalesce(this_month.revenue, 0) - coalesce(previous_month.revenue, 0))) > 0.01
+    where abs(movements.movement_amount - (coalesce(this_month.revenue, 0) - coalesce(previous_month.revenue, 0)))
+        > 0.01
 )
 
 select * from final

@@ -15,7 +15,8 @@ rejected as (
 raw_totals as (
     select
         count(*) as row_count,
-        coalesce(sum({{ parse_decimal(clean_text('quantity')) }} * {{ parse_decimal(clean_text('unit_price')) }}), 0) as amount
+        coalesce(sum({{ parse_decimal(clean_text('quantity')) }} * {{ parse_decimal(clean_text('unit_price')) }}), 0)
+            as amount
     from raw_transactions
 ),
 

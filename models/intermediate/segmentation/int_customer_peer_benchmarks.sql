@@ -1,11 +1,17 @@
 {%- set columns = seg_var('peer_group_columns') -%}
 {%- set quantile = seg_var('potential_quantile') -%}
 {%- set min_size = seg_var('min_peer_group_size') -%}
+{%- set levels = range(columns | length, -1, -1) | list -%}
+{%- set peer_columns = [] -%}
+{%- for column in columns -%}
+    {%- do peer_columns.append('peer_' ~ column) -%}
+{%- endfor -%}
 -- SPEC §5 peer benchmark per account and snapshot month: the `potential_quantile` (continuous) of
 -- t12m_revenue over the active accounts of the account's peer group (var peer_group_columns; a null
 -- value is the group `unknown`). When the group has fewer than `min_peer_group_size` active accounts,
 -- the last column is dropped and the group retried, ending with all active accounts of the month
--- (`all`). Level k below means "grouped by the first k columns".
+-- (`all`). Level k below means "grouped by the first k columns"; groups are keyed by the column
+-- values themselves (not by the ' / ' label, which two different groups could share).
 with snapshots as (
     select * from {{ ref('int_customer_snapshots_windowed') }}
 ),
@@ -28,50 +34,62 @@ attributed as (
         on snapshots.customer_id = customers.customer_id
 ),
 
-{% for level in range(columns | length, -1, -1) %}
-level_{{ level }}_groups as (
-    select
-        snapshot_month,
-        {%- for column in columns[:level] %}
-            peer_{{ column }},
-        {%- endfor %}
-        count(*) as active_accounts,
-        quantile_cont(t12m_revenue, {{ quantile }}) as benchmark
-    from attributed
-    where is_active
-    group by
-        snapshot_month{% for column in columns[:level] %},
-        peer_{{ column }}{% endfor %}
-),
+{%- for level in levels %}
 
-{% endfor %}
+    level_{{ level }}_groups as (
+        select
+            {%- for column in columns[:level] %}
+                peer_{{ column }},
+            {%- endfor %}
+            snapshot_month,
+            count(*) as active_accounts,
+            quantile_cont(t12m_revenue, {{ quantile }}) as benchmark
+        from attributed
+        where is_active
+        group by all
+    ),
+{%- endfor %}
+
 leveled as (
     select
         attributed.customer_id,
         attributed.snapshot_month,
-        case
-            {%- for level in range(columns | length, 0, -1) %}
-                when level_{{ level }}_groups.active_accounts >= {{ min_size }} then {{ level }}
-            {%- endfor %}
-            else 0
-        end as peer_level,
-        {%- for level in range(columns | length, -1, -1) %}
-            {%- if level == 0 %}
-                'all'
-            {%- else %}
-                concat_ws(' / '{% for column in columns[:level] %}, attributed.peer_{{ column }}{% endfor %})
-            {%- endif %} as level_{{ level }}_group,
+        {%- for level in levels %}
+            level_{{ level }}_groups.active_accounts as level_{{ level }}_accounts,
             level_{{ level }}_groups.benchmark as level_{{ level }}_benchmark,
         {%- endfor %}
+        {%- for column in columns %}
+            attributed.peer_{{ column }},
+        {%- endfor %}
+        attributed.is_active
     from attributed
-    {%- for level in range(columns | length, -1, -1) %}
-        left join level_{{ level }}_groups
-            on
-                attributed.snapshot_month = level_{{ level }}_groups.snapshot_month
-                {%- for column in columns[:level] %}
-                    and attributed.peer_{{ column }} = level_{{ level }}_groups.peer_{{ column }}
-                {%- endfor %}
+    {%- for level in levels %}
+    left join level_{{ level }}_groups
+        on
+            attributed.snapshot_month = level_{{ level }}_groups.snapshot_month
+            {%- for column in columns[:level] %}
+                and attributed.peer_{{ column }} = level_{{ level }}_groups.peer_{{ column }}
+            {%- endfor %}
     {%- endfor %}
+),
+
+fallen_back as (
+    select
+        customer_id,
+        snapshot_month,
+        {%- for column in columns %}
+            peer_{{ column }},
+        {%- endfor %}
+        {%- for level in levels %}
+            level_{{ level }}_benchmark,
+        {%- endfor %}
+        case
+            {%- for level in levels if level > 0 %}
+                when level_{{ level }}_accounts >= {{ min_size }} then {{ level }}
+            {%- endfor %}
+            else 0
+        end as peer_level
+    from leveled
 ),
 
 final as (
@@ -80,16 +98,21 @@ final as (
         snapshot_month,
         peer_level,
         case peer_level
-            {%- for level in range(columns | length, -1, -1) %}
-                when {{ level }} then level_{{ level }}_group
+            {%- for level in levels %}
+                {%- if level == 0 %}
+                    when 0 then 'all'
+                {%- else %}
+                    when {{ level }}
+                        then concat_ws(' / ', {{ peer_columns[:level] | join(', ') }})
+                {%- endif %}
             {%- endfor %}
         end as peer_group,
         case peer_level
-            {%- for level in range(columns | length, -1, -1) %}
+            {%- for level in levels %}
                 when {{ level }} then level_{{ level }}_benchmark
             {%- endfor %}
         end as peer_benchmark
-    from leveled
+    from fallen_back
 )
 
 select * from final

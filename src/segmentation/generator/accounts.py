@@ -134,9 +134,7 @@ def _non_core_lines(rng: random.Random, account: Account, month: int, subtotal_u
     factor = CURRENCY_PRICE_FACTOR[account.customer.currency]
 
     def fixed(product_id: str, quantity: str) -> Line:
-        return Line(
-            product_id, quantity, format_cents(round(PRODUCTS_BY_ID[product_id].list_price_cents * factor))
-        )
+        return Line(product_id, quantity, format_cents(round(PRODUCTS_BY_ID[product_id].list_price_cents * factor)))
 
     draw = rng.random()
     if draw < 0.30:
@@ -213,12 +211,7 @@ def _add_returns(rng: random.Random, account: Account, last_day: dt.date) -> Non
     for invoice in account.invoices:
         for line in invoice.lines:
             product = PRODUCTS_BY_ID.get(line.product_id)
-            if (
-                product is None
-                or not product.core
-                or line.unit_price == "0.00"
-                or rng.random() >= _PROB_RETURN
-            ):
+            if product is None or not product.core or line.unit_price == "0.00" or rng.random() >= _PROB_RETURN:
                 continue
             date = invoice.date + dt.timedelta(days=rng.randint(3, 45))
             if date > last_day:

@@ -77,9 +77,7 @@ class Product:
 
 
 def _line(prefix: str, line: str, items: list[tuple[str, int]], start: int = 1001) -> list[Product]:
-    return [
-        Product(f"{prefix}-{start + i}", name, line, "true", cents) for i, (name, cents) in enumerate(items)
-    ]
+    return [Product(f"{prefix}-{start + i}", name, line, "true", cents) for i, (name, cents) in enumerate(items)]
 
 
 #: Core product lines in cross-sell order of popularity (earlier = more often an account's first line).

@@ -28,14 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument(
-        "--seeds", type=Path, metavar="DIR", help="write the demo seeds into DIR (e.g. seeds/demo)"
-    )
+    mode.add_argument("--seeds", type=Path, metavar="DIR", help="write the demo seeds into DIR (e.g. seeds/demo)")
     mode.add_argument("--lines", type=int, metavar="N", help="scale mode: number of transaction lines")
     parser.add_argument("--out", type=Path, metavar="DIR", help="scale mode: output folder")
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
-    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument(
         "--months",
         type=int,

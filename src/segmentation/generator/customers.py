@@ -63,9 +63,7 @@ def make_customer(rng: random.Random, customer_id: str, industry: str | None = N
     country = _weighted(rng, [c[0] for c in COUNTRIES], [c[1] for c in COUNTRIES])
     currency = next(c[2] for c in COUNTRIES if c[0] == country)
     raw_count, count = _employee_count(rng)
-    name = (
-        f"{rng.choice(NAME_PREFIXES)} {rng.choice(NAME_NOUNS[industry])} {rng.choice(NAME_SUFFIXES[country])}"
-    )
+    name = f"{rng.choice(NAME_PREFIXES)} {rng.choice(NAME_NOUNS[industry])} {rng.choice(NAME_SUFFIXES[country])}"
     multiplier = next((i[2] for i in INDUSTRIES if i[0] == industry), 0.9)
     median = SIZE_BAND_MEDIAN_SPEND[size_band(count)] * multiplier
     spend = median * math.exp(rng.gauss(0.0, 0.85))

@@ -65,12 +65,8 @@ FIXED_DIRTY_ROWS: tuple[DirtyRow, ...] = (
         "2024-02-30 is not a calendar date",
         _row(invoice_id="INV-900004", invoiced_at="2024-02-30"),
     ),
-    DirtyRow(
-        "invalid_date", "a word instead of a date", _row(invoice_id="INV-900005", invoiced_at="yesterday")
-    ),
-    DirtyRow(
-        "invalid_date", "timezone suffix Z", _row(invoice_id="INV-900006", invoiced_at="2025-05-10T09:30:00Z")
-    ),
+    DirtyRow("invalid_date", "a word instead of a date", _row(invoice_id="INV-900005", invoiced_at="yesterday")),
+    DirtyRow("invalid_date", "timezone suffix Z", _row(invoice_id="INV-900006", invoiced_at="2025-05-10T09:30:00Z")),
     DirtyRow(
         "invalid_date",
         "timezone offset +02:00",

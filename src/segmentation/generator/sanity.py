@@ -56,9 +56,7 @@ def clean_transactions(seeds: Path, reporting_currency: str = "USD") -> pd.DataF
     tx["reason"] = None
     for reason, broken in reasons:
         tx.loc[tx["reason"].isna() & broken, "reason"] = reason
-    line_no = pd.to_numeric(
-        tx["line_number"].where(tx["line_number"].str.match(r"^[+-]?\d+$")), errors="coerce"
-    )
+    line_no = pd.to_numeric(tx["line_number"].where(tx["line_number"].str.match(r"^[+-]?\d+$")), errors="coerce")
     tx["line_no"] = line_no.fillna(tx["file_row"])
     passed = tx[tx["reason"].isna()].sort_values(["line_no", "file_row"])
     duplicate = passed.duplicated(subset=_TX_KEY, keep="first")
@@ -89,8 +87,7 @@ def snapshot(seeds: Path, min_peer: int = 5, quantile: float = 0.75) -> pd.DataF
     snap["t12m_orders"] = in_window[in_window["purchase"]].groupby("customer_id")["invoice_id"].nunique()
     snap["acquisition_month"] = acquisition
     snap["tenure_months"] = [
-        (as_of.year - a.year) * 12 + as_of.month - a.month if pd.notna(a) else np.nan
-        for a in snap["acquisition_month"]
+        (as_of.year - a.year) * 12 + as_of.month - a.month if pd.notna(a) else np.nan for a in snap["acquisition_month"]
     ]
     snap["keys_ever"] = tx[tx["purchase"]].groupby("customer_id")["key"].nunique()
     snap["keys_ever"] = snap["keys_ever"].fillna(0)
@@ -139,8 +136,7 @@ def snapshot(seeds: Path, min_peer: int = 5, quantile: float = 0.75) -> pd.DataF
         ("inactive", True): "win_back", ("inactive", False): "dormant",
     }  # fmt: skip
     snap["value_potential_cell"] = [
-        cells[(v, p in ("high", "medium"))]
-        for v, p in zip(snap["value_tier"], snap["potential_tier"], strict=True)
+        cells[(v, p in ("high", "medium"))] for v, p in zip(snap["value_tier"], snap["potential_tier"], strict=True)
     ]
     tenure, keys = snap["tenure_months"], snap["keys_ever"]
     snap["relationship_level"] = np.select(

@@ -81,9 +81,7 @@ def _customers(rng: np.random.Generator, count: int) -> tuple[pa.Table, np.ndarr
     blank = rng.random(count) < 0.04
     bands = np.searchsorted(np.array([50, 250, 1000]), employees, side="right")  # 0 small .. 3 enterprise
     median = np.array([SIZE_BAND_MEDIAN_SPEND[b] for b in ("small", "mid", "large", "enterprise")])[bands]
-    spend = (
-        median * np.array([i[2] for i in INDUSTRIES])[industry] * np.exp(rng.normal(0.0, 0.85, size=count))
-    )
+    spend = median * np.array([i[2] for i in INDUSTRIES])[industry] * np.exp(rng.normal(0.0, 0.85, size=count))
     ids = _ids("C", np.arange(1, count + 1), 7)
     prefix = pa.array(NAME_PREFIXES).take(pa.array(rng.integers(0, len(NAME_PREFIXES), size=count)))
     names = pc.binary_join_element_wise(prefix, pa.scalar("Customer"), ids, " ")
@@ -132,9 +130,7 @@ def _line_counts(rng: np.random.Generator, lines: int) -> np.ndarray:
     """Lines per invoice (1..20) summing exactly to `lines`."""
     counts = np.empty(0, dtype=np.int64)
     while counts.sum() < lines:
-        draw = 1 + rng.poisson(
-            _MEAN_LINES_PER_INVOICE - 1.0, size=int(lines / _MEAN_LINES_PER_INVOICE * 1.05) + 10
-        )
+        draw = 1 + rng.poisson(_MEAN_LINES_PER_INVOICE - 1.0, size=int(lines / _MEAN_LINES_PER_INVOICE * 1.05) + 10)
         counts = np.concatenate([counts, np.minimum(draw, 20)])
     cumulative = np.cumsum(counts)
     keep = int(np.searchsorted(cumulative, lines)) + 1
@@ -143,9 +139,7 @@ def _line_counts(rng: np.random.Generator, lines: int) -> np.ndarray:
     return counts
 
 
-def generate_scale(
-    options: ScaleOptions, out_dir: Path, progress: Callable[[str], None] = print
-) -> dict[str, int]:
+def generate_scale(options: ScaleOptions, out_dir: Path, progress: Callable[[str], None] = print) -> dict[str, int]:
     """Write the Parquet files into `out_dir`; returns {file name: rows}."""
     started = time.perf_counter()
 
@@ -159,9 +153,7 @@ def generate_scale(
     last = parse_month(options.end_month)
     first = last - options.months + 1
     n_customers = options.customer_count
-    step(
-        f"{options.lines:,} lines, {n_customers:,} customers, {options.months} months to {options.end_month}"
-    )
+    step(f"{options.lines:,} lines, {n_customers:,} customers, {options.months} months to {options.end_month}")
 
     customers, currency, spend = _customers(rng, n_customers)
     products, list_cents, popularity = _products()
@@ -188,12 +180,8 @@ def generate_scale(
     month_days = (np.arange(first, last + 2) // 12 - 1970) * 12 + np.arange(first, last + 2) % 12
     month_first_day = np.array(month_days, dtype="datetime64[M]").astype("datetime64[D]").astype(np.int64)
     days_in_month = np.diff(month_first_day)
-    inv_day = month_first_day[inv_month] + (rng.random(n_invoices) * days_in_month[inv_month]).astype(
-        np.int64
-    )
-    inv_seconds = np.where(
-        rng.random(n_invoices) < 0.3, 0, rng.integers(7 * 3600, 19 * 3600, size=n_invoices)
-    )
+    inv_day = month_first_day[inv_month] + (rng.random(n_invoices) * days_in_month[inv_month]).astype(np.int64)
+    inv_seconds = np.where(rng.random(n_invoices) < 0.3, 0, rng.integers(7 * 3600, 19 * 3600, size=n_invoices))
     inv_credit = rng.random(n_invoices) < _CREDIT_NOTE_SHARE
     inv_time = inv_day * 86_400 + inv_seconds
     order = np.lexsort((inv_customer, inv_time))

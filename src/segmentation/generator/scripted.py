@@ -75,9 +75,7 @@ def _plan(acquisition: str, engaged: list[tuple[str, str]], **kwargs: float) -> 
 
 
 SCRIPTS: tuple[Script, ...] = (
-    Script(
-        "C0471", "first ever line is a credit note (Mar 2023); acquired later (Jun 2023)", "Retail", 120, None
-    ),
+    Script("C0471", "first ever line is a credit note (Mar 2023); acquired later (Jun 2023)", "Retail", 120, None),
     Script(
         "C0472",
         "only a credit note (Feb 2025): never acquired, negative T12M, lifecycle prospect",
@@ -120,15 +118,9 @@ SCRIPTS: tuple[Script, ...] = (
         1800,
         "USD",
     ),
-    Script(
-        "C0478", "partner: since Dec 2022, cross-sells into 5+ product lines", "Manufacturing", 4200, "USD"
-    ),
-    Script(
-        "C0479", "partner: since Dec 2022, cross-sells into 5+ product lines", "Manufacturing", 3100, "EUR"
-    ),
-    Script(
-        "C0480", "partner: since Dec 2022, cross-sells into 5+ product lines", "Manufacturing", 1500, "GBP"
-    ),
+    Script("C0478", "partner: since Dec 2022, cross-sells into 5+ product lines", "Manufacturing", 4200, "USD"),
+    Script("C0479", "partner: since Dec 2022, cross-sells into 5+ product lines", "Manufacturing", 3100, "EUR"),
+    Script("C0480", "partner: since Dec 2022, cross-sells into 5+ product lines", "Manufacturing", 1500, "GBP"),
     Script("C0481", "enterprise peer of the Manufacturing / enterprise group", "Manufacturing", 9000, "USD"),
     Script("C0482", "enterprise peer of the Manufacturing / enterprise group", "Manufacturing", 1200, "EUR"),
     Script("C0483", "reactivation after a short gap (2 months, 2024)", "Healthcare", 90, None),
@@ -173,9 +165,7 @@ def _customer(rng: random.Random, script: Script) -> Customer:
     return customer
 
 
-def build_scripted(
-    seed: int, first: int, last: int, last_day: dt.date
-) -> tuple[list[Customer], list[Account]]:
+def build_scripted(seed: int, first: int, last: int, last_day: dt.date) -> tuple[list[Customer], list[Account]]:
     """The scripted customers (incl. listed-only prospects) and the accounts with their invoices."""
     customers: list[Customer] = []
     accounts: list[Account] = []
@@ -244,31 +234,19 @@ def _builders(last_day: dt.date) -> dict[str, Callable[[Account, random.Random],
         "C0473": c0473,
         "C0474": c0474,
         "C0475": _simulated(_plan("2022-12", [("2022-12", "2024-09")], frequency=0.95), spend=260_000),
-        "C0476": _simulated(
-            _plan("2025-07", [("2025-07", "2025-12")], frequency=0.7, initial_lines=1), 4_000
-        ),
+        "C0476": _simulated(_plan("2025-07", [("2025-07", "2025-12")], frequency=0.7, initial_lines=1), 4_000),
         "C0477": _simulated(_plan("2023-03", [("2023-03", "2025-12")], frequency=0.95), spend=125_000),
         "C0478": _simulated(_plan("2022-12", [("2022-12", "2025-12")], cross_sell=0.22, drift=0.01), 420_000),
         "C0479": _simulated(_plan("2022-12", [("2022-12", "2025-12")], cross_sell=0.22), 380_000),
-        "C0480": _simulated(
-            _plan("2022-12", [("2022-12", "2025-12")], cross_sell=0.25, drift=-0.01), 300_000
-        ),
+        "C0480": _simulated(_plan("2022-12", [("2022-12", "2025-12")], cross_sell=0.25, drift=-0.01), 300_000),
         "C0481": _simulated(_plan("2023-01", [("2023-01", "2025-12")], frequency=0.95), spend=650_000),
         "C0482": _simulated(_plan("2022-12", [("2022-12", "2025-12")], frequency=0.95), spend=340_000),
         "C0483": _simulated(_plan("2023-04", [("2023-04", "2024-03"), ("2024-06", "2025-12")]), spend=30_000),
         "C0484": _simulated(_plan("2023-01", [("2023-01", "2023-07"), ("2024-10", "2025-12")]), spend=24_000),
         "C0485": c0485,
-        "C0486": _simulated(
-            _plan("2023-02", [("2023-02", "2023-09")], frequency=0.5, initial_lines=1), 1_500
-        ),
-        "C0487": _simulated(
-            _plan("2023-05", [("2023-05", "2025-12")], cross_sell=0.0, initial_lines=3), 40_000
-        ),
-        "C0489": _simulated(
-            _plan("2023-09", [("2023-09", "2025-12")], frequency=0.6, initial_lines=1), 6_000
-        ),
+        "C0486": _simulated(_plan("2023-02", [("2023-02", "2023-09")], frequency=0.5, initial_lines=1), 1_500),
+        "C0487": _simulated(_plan("2023-05", [("2023-05", "2025-12")], cross_sell=0.0, initial_lines=3), 40_000),
+        "C0489": _simulated(_plan("2023-09", [("2023-09", "2025-12")], frequency=0.6, initial_lines=1), 6_000),
         "C0490": _simulated(_plan("2023-01", [("2023-01", "2024-05")], frequency=0.6), 30_000),
-        "C0488": _simulated(
-            _plan("2023-08", [("2023-08", "2025-12")], frequency=0.9, initial_lines=1), 35_000
-        ),
+        "C0488": _simulated(_plan("2023-08", [("2023-08", "2025-12")], frequency=0.9, initial_lines=1), 35_000),
     }
