@@ -1,0 +1,114 @@
+"""Equality checks: the pandas peer against the marts, and one warehouse's marts against another's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+MONEY_TOLERANCE = 0.01  # SPEC §0: figures are compared at a tolerance of 0.01
+PEER_TABLES = {
+    "fct_customer_months": ("customer_months.parquet", ["customer_id", "revenue_month"]),
+    "fct_customer_snapshots": ("snapshots.parquet", ["customer_id", "snapshot_month"]),
+}
+
+
+@dataclass
+class Comparison:
+    """The outcome of comparing two sets of tables."""
+
+    equal: bool
+    rows: dict[str, int] = field(default_factory=dict)
+    differences: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rows = ", ".join(f"{name} {count:,} rows" for name, count in self.rows.items())
+        if self.equal:
+            return f"equal ({rows})"
+        return "DIFFERENT: " + "; ".join(self.differences[:6])
+
+
+def _frames_differ(name: str, actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> list[str]:
+    """Cell differences between two frames keyed by `keys` (money within the tolerance, the rest exactly)."""
+    merged = actual.merge(expected, on=keys, how="outer", suffixes=("_mart", "_peer"), indicator=True)
+    problems = []
+    only = merged["_merge"] != "both"
+    if only.any():
+        sample = merged.loc[only, [*keys, "_merge"]].head(3).to_dict("records")
+        problems.append(f"{name}: {int(only.sum()):,} rows on one side only, e.g. {sample}")
+    both = merged[~only]
+    for column in expected.columns:
+        if column in keys:
+            continue
+        left, right = both[f"{column}_mart"], both[f"{column}_peer"]
+        if pd.api.types.is_float_dtype(right) or pd.api.types.is_float_dtype(left):
+            a = pd.to_numeric(left, errors="coerce").astype(np.float64).to_numpy()
+            b = pd.to_numeric(right, errors="coerce").astype(np.float64).to_numpy()
+            bad = ~((np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= MONEY_TOLERANCE))
+        else:
+            if pd.api.types.is_datetime64_any_dtype(left) or pd.api.types.is_datetime64_any_dtype(right):
+                left, right = (pd.to_datetime(side).astype("datetime64[ns]") for side in (left, right))
+            a_missing, b_missing = left.isna().to_numpy(), right.isna().to_numpy()
+            same = left.astype(str).to_numpy() == right.astype(str).to_numpy()
+            bad = ~((same & ~a_missing & ~b_missing) | (a_missing & b_missing))
+        if bad.any():
+            sample = both.loc[bad, [*keys, f"{column}_mart", f"{column}_peer"]].head(3).to_dict("records")
+            problems.append(f"{name}.{column}: {int(bad.sum()):,} rows differ, e.g. {sample}")
+    return problems
+
+
+def compare_peer_with_marts(peer_dir: Path, database: Path) -> Comparison:
+    """The pandas outputs in `peer_dir` against fct_customer_months / fct_customer_snapshots in `database`."""
+    result = Comparison(equal=True)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        for table, (file_name, keys) in PEER_TABLES.items():
+            peer = pd.read_parquet(peer_dir / file_name)
+            columns = ", ".join(peer.columns)
+            mart = connection.execute(f"select {columns} from marts.{table}").df()
+            for frame in (peer, mart):
+                for key in keys[1:]:
+                    frame[key] = pd.to_datetime(frame[key]).astype("datetime64[ns]")
+            result.rows[table] = len(mart)
+            result.differences += _frames_differ(table, mart, peer, keys)
+    result.equal = not result.differences
+    return result
+
+
+def mart_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+    rows = connection.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = ? and table_schema = 'marts' and table_type = 'BASE TABLE' order by 1",
+        [catalog],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def compare_warehouses(left: Path, right: Path) -> Comparison:
+    """Every `marts.*` table of two warehouses, row for row (EXCEPT ALL both ways: exact, duplicates counted)."""
+    result = Comparison(equal=True)
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{left}' as lhs (read_only)")
+        connection.execute(f"attach '{right}' as rhs (read_only)")
+        left_tables, right_tables = mart_tables(connection, "lhs"), mart_tables(connection, "rhs")
+        if left_tables != right_tables:
+            result.differences.append(f"mart tables differ: {left_tables} vs {right_tables}")
+        for table in sorted(set(left_tables) & set(right_tables)):
+            counts = connection.execute(
+                f"""
+                select
+                    (select count(*) from lhs.marts.{table}),
+                    (select count(*) from (select * from lhs.marts.{table} except all select * from rhs.marts.{table})),
+                    (select count(*) from (select * from rhs.marts.{table} except all select * from lhs.marts.{table}))
+                """
+            ).fetchone()
+            assert counts is not None
+            result.rows[table] = int(counts[0])
+            if counts[1] or counts[2]:
+                result.differences.append(
+                    f"marts.{table}: {counts[1]:,} rows only in {left.name}, {counts[2]:,} only in {right.name}"
+                )
+    result.equal = not result.differences
+    return result

@@ -1,0 +1,220 @@
+"""The benchmark steps for one data size, each run from empty in a fresh subprocess.
+
+Every dbt step gets its own empty warehouse under the size's work folder. dbt's parse cache is warmed
+(`dbt parse`, untimed) before each timed dbt command, so every dbt step pays the same steady-state start-up
+cost and none pays a first-time project parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from segmentation import PROJECT_DIR
+from segmentation.bench.compare import compare_peer_with_marts, compare_warehouses
+from segmentation.bench.datasets import Dataset, append_last_month, prepare_history_folder
+from segmentation.bench.machine import load_average
+from segmentation.bench.measure import Measurement, run_measured
+from segmentation.dbt_runner import dbt_env, dbt_executable
+
+PEER_SELECTOR = "+fct_customer_months +fct_customer_snapshots"
+
+
+@dataclass
+class SizeRun:
+    """Everything the steps of one size share."""
+
+    dataset: Dataset
+    work: Path
+    budget_mb: float | None
+    timeout_s: float | None
+    progress: Callable[[str], None]
+
+    @property
+    def lines(self) -> int:
+        return self.dataset.lines
+
+    def warehouse(self, name: str) -> Path:
+        return self.work / name / "warehouse.duckdb"
+
+    def reset(self, name: str) -> Path:
+        """An empty folder for a step's warehouse, dbt target and logs."""
+        folder = self.work / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        return folder
+
+
+def has_command(name: str) -> bool:
+    """Whether the `segmentation` CLI has a sub-command (the quality checkpoints come from another branch)."""
+    from segmentation.cli import build_parser
+
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return name in action.choices
+    return False
+
+
+def dbt_command(args: list[str], raw_dir: Path) -> list[str]:
+    return [dbt_executable(), *args, "--vars", json.dumps({"raw_data_path": str(raw_dir)})]
+
+
+def run_results_summary(target: Path) -> dict[str, Any]:
+    """Per-node timing from dbt's run_results.json: models vs tests, the slowest nodes, failures."""
+    path = target / "run_results.json"
+    if not path.exists():
+        return {}
+    results = json.loads(path.read_text())["results"]
+    summary: dict[str, Any] = {"nodes": len(results)}
+    for kind in ("model", "test", "seed"):
+        mine = [r for r in results if r["unique_id"].startswith(f"{kind}.")]
+        summary[f"{kind}s"] = len(mine)
+        summary[f"{kind}_seconds"] = round(sum(r["execution_time"] for r in mine), 2)
+    slowest = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:10]
+    summary["slowest_nodes"] = [[r["unique_id"].split(".")[-1][:60], round(r["execution_time"], 2)] for r in slowest]
+    problems = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
+    if problems:
+        summary["not_passing"] = problems[:20]
+    return summary
+
+
+def _measured(
+    run: SizeRun, step: str, command: list[str], env: dict[str, str] | None, log: Path, **extra: Any
+) -> tuple[Measurement, dict[str, Any]]:
+    run.progress(f"  {step}: running ...")
+    load_before = load_average()
+    measurement = run_measured(
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        log_path=log,
+        budget_mb=run.budget_mb,
+        timeout_s=run.timeout_s,
+        progress=run.progress,
+    )
+    record: dict[str, Any] = {
+        "lines": run.lines,
+        "step": step,
+        "seconds": round(measurement.seconds, 2),
+        "peak_rss_mb": round(measurement.peak_rss_mb, 1),
+        "cpu_seconds": round(measurement.cpu_seconds, 2),
+        "status": measurement.status,
+        "load_before": load_before,
+        "load_after": load_average(),
+        **extra,
+    }
+    if measurement.status != "ok":
+        record["error"] = measurement.output_tail[-1500:]
+    run.progress(
+        f"  {step}: {measurement.status}, {measurement.seconds:,.1f} s, peak RSS {measurement.peak_rss_mb:,.0f} MB,"
+        f" CPU {measurement.cpu_seconds:,.1f} s (load {load_before[0]:.2f})"
+    )
+    return measurement, record
+
+
+def _dbt_step(run: SizeRun, step: str, args: list[str], raw_dir: Path, fresh: bool = True) -> dict[str, Any]:
+    folder = run.reset(step) if fresh else run.work / step
+    env = dbt_env(run.warehouse(step), folder)
+    parse = run_measured(dbt_command(["parse"], raw_dir), cwd=PROJECT_DIR, env=env, log_path=folder / "parse.log")
+    if parse.status != "ok":
+        raise RuntimeError(f"dbt parse failed before {step}:\n{parse.output_tail}")
+    _, record = _measured(run, step, dbt_command(args, raw_dir), env, folder / f"{step}.log")
+    record["dbt"] = run_results_summary(folder / "target")
+    return record
+
+
+def step_floor(run: SizeRun) -> dict[str, Any]:
+    folder = run.reset("floor")
+    command = [sys.executable, "-m", "segmentation.bench.floor", str(run.dataset.full)]
+    return _measured(run, "floor", command, None, folder / "floor.log")[1]
+
+
+def step_dbt_build(run: SizeRun) -> dict[str, Any]:
+    return _dbt_step(run, "dbt_build", ["build"], run.dataset.full)
+
+
+def step_quality(run: SizeRun) -> dict[str, Any]:
+    if not has_command("quality"):
+        run.progress("  quality: skipped (no `segmentation quality` sub-command on this branch)")
+        return {"lines": run.lines, "step": "quality", "seconds": None, "peak_rss_mb": None, "status": "skipped"}
+    database = run.warehouse("dbt_build")
+    if not database.exists():
+        return {"lines": run.lines, "step": "quality", "seconds": None, "peak_rss_mb": None, "status": "skipped"}
+    folder = run.reset("quality")
+    command = [sys.executable, "-m", "segmentation.cli", "quality", "--database", str(database)]
+    return _measured(run, "quality", command, None, folder / "quality.log")[1]
+
+
+def step_dbt_run_peer_models(run: SizeRun) -> dict[str, Any]:
+    return _dbt_step(run, "dbt_run_peer_models", ["run", "--select", PEER_SELECTOR], run.dataset.full)
+
+
+def step_pandas_peer(run: SizeRun) -> dict[str, Any]:
+    folder = run.reset("pandas_peer")
+    command = [sys.executable, "-m", "segmentation.bench.pandas_peer", str(run.dataset.full), str(folder / "out")]
+    measurement, record = _measured(run, "pandas_peer", command, None, folder / "pandas_peer.log")
+    database = run.warehouse("dbt_run_peer_models")
+    if measurement.status == "ok" and database.exists():
+        comparison = compare_peer_with_marts(folder / "out", database)
+        record["equals_marts"] = comparison.equal
+        record["check"] = comparison.summary()
+        run.progress(f"  pandas_peer vs marts: {comparison.summary()}")
+    return record
+
+
+def step_incremental_append(run: SizeRun) -> dict[str, Any]:
+    """Build the history, append the last month, time the incremental `dbt build`, compare with a full build."""
+    folder = run.reset("incremental_append")
+    raw = folder / "raw"
+    prepare_history_folder(run.dataset, raw)
+    env = dbt_env(run.warehouse("incremental_append"), folder)
+    run.progress("  incremental_append: building the history (untimed) ...")
+    started = time.perf_counter()
+    history = run_measured(dbt_command(["build"], raw), cwd=PROJECT_DIR, env=env, log_path=folder / "history.log")
+    history_seconds = round(time.perf_counter() - started, 2)
+    if history.status != "ok":
+        return {
+            "lines": run.lines,
+            "step": "incremental_append",
+            "seconds": None,
+            "peak_rss_mb": None,
+            "status": "failed",
+            "error": "history build failed: " + history.output_tail[-1500:],
+        }
+    append_last_month(run.dataset, raw)
+    meta = run.dataset.meta()
+    _, record = _measured(
+        run,
+        "incremental_append",
+        dbt_command(["build"], raw),
+        env,
+        folder / "incremental_append.log",
+        history_build_seconds=history_seconds,
+        appended_lines=meta.get("last_month_lines"),
+    )
+    record["dbt"] = run_results_summary(folder / "target")
+    full = run.warehouse("dbt_build")
+    if record["status"] == "ok" and full.exists():
+        comparison = compare_warehouses(full, run.warehouse("incremental_append"))
+        record["identical_to_full_refresh"] = comparison.equal
+        record["check"] = comparison.summary()
+        run.progress(f"  incremental_append vs full refresh: {comparison.summary()}")
+    return record
+
+
+STEP_FUNCTIONS: dict[str, Callable[[SizeRun], dict[str, Any]]] = {
+    "floor": step_floor,
+    "dbt_build": step_dbt_build,
+    "quality": step_quality,
+    "dbt_run_peer_models": step_dbt_run_peer_models,
+    "pandas_peer": step_pandas_peer,
+    "incremental_append": step_incremental_append,
+}
