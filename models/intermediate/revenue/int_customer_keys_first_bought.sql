@@ -1,7 +1,7 @@
 -- Per account and penetration key it bought (a purchase line: core, quantity > 0, amount > 0):
 -- the first month it did (SPEC §4, §5).
-with lines as (
-    select * from {{ ref('int_transactions_scoped') }}
+with key_months as (
+    select * from {{ ref('int_customer_key_months') }}
 ),
 
 final as (
@@ -9,8 +9,7 @@ final as (
         customer_id,
         penetration_key,
         min(revenue_month) as first_bought_month
-    from lines
-    where is_purchase_line
+    from key_months
     group by customer_id, penetration_key
 )
 

@@ -1,5 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ incremental_delete_window('revenue_month') }}",
+) }}
+
 -- Per account and month with at least one core line (SPEC §0, §3): revenue(a, m), the sum of the
--- core line amounts (exact, may be <= 0), and orders, the distinct invoices with a purchase line.
+-- core line amounts (exact, may be <= 0), orders, the distinct invoices with a purchase line, and the
+-- dates of the month's first and last purchase lines. Incremental: months from the cutoff on
+-- (macros/incremental/incremental_window.sql).
 with lines as (
     select * from {{ ref('int_transactions_scoped') }}
 ),
@@ -9,9 +18,11 @@ final as (
         customer_id,
         revenue_month,
         sum(amount) as revenue,
-        count(distinct case when is_purchase_line then invoice_id end) as orders
+        count(distinct case when is_purchase_line then invoice_id end) as orders,
+        min(case when is_purchase_line then invoice_date end) as first_purchase_date,
+        max(case when is_purchase_line then invoice_date end) as last_purchase_date
     from lines
-    where is_core
+    where is_core and {{ incremental_window_filter('revenue_month') }}
     group by customer_id, revenue_month
 )
 

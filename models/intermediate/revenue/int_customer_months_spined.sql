@@ -14,8 +14,8 @@ customer_months as (
     select * from {{ ref('int_customer_months_aggregated') }}
 ),
 
-categorized as (
-    select * from {{ ref('int_transactions_categorized') }}
+category_revenue as (
+    select * from {{ ref('int_customer_months_categorized') }}
 ),
 
 spine as (
@@ -29,18 +29,6 @@ spine as (
         ) as revenue_month
     from acquired
     cross join as_of
-),
-
-category_revenue as (
-    select
-        customer_id,
-        revenue_month,
-        sum(case when revenue_category = 'conversion' then amount else 0 end) as conversion_revenue,
-        sum(case when revenue_category = 'retention' then amount else 0 end) as retention_revenue,
-        sum(case when revenue_category = 'penetration' then amount else 0 end) as penetration_revenue
-    from categorized
-    where is_core
-    group by customer_id, revenue_month
 ),
 
 joined as (

@@ -6,8 +6,12 @@ with spine as (
     select * from {{ ref('int_customer_months_spined') }}
 ),
 
-lines as (
-    select * from {{ ref('int_transactions_scoped') }}
+customer_invoice_months as (
+    select * from {{ ref('int_customer_invoice_months') }}
+),
+
+customer_key_months as (
+    select * from {{ ref('int_customer_key_months') }}
 ),
 
 keys_first_bought as (
@@ -15,21 +19,19 @@ keys_first_bought as (
 ),
 
 invoice_months as (
-    select distinct
+    select
         customer_id,
         invoice_id,
         revenue_month as month
-    from lines
-    where is_purchase_line
+    from customer_invoice_months
 ),
 
 key_months as (
-    select distinct
+    select
         customer_id,
         penetration_key,
         revenue_month as month
-    from lines
-    where is_purchase_line
+    from customer_key_months
 ),
 
 order_deltas as (

@@ -9,6 +9,14 @@ lines as (
     select * from {{ ref('int_transactions_scoped') }}
 ),
 
+customer_months as (
+    select * from {{ ref('int_customer_months_aggregated') }}
+),
+
+customer_invoice_months as (
+    select * from {{ ref('int_customer_invoice_months') }}
+),
+
 acquired as (
     select * from {{ ref('int_customers_acquired') }}
 ),
@@ -21,21 +29,40 @@ as_of as (
     select * from {{ ref('int_as_of_dates') }}
 ),
 
-line_totals as (
+month_totals as (
     select
         customer_id,
-        min(case when is_purchase_line then invoice_date end) as first_purchase_date,
-        max(case when is_purchase_line then invoice_date end) as last_purchase_date,
-        coalesce(sum(case when is_core then amount end), 0) as lifetime_revenue,
-        count(distinct case when is_purchase_line then invoice_id end) as lifetime_orders
-    from lines
+        min(first_purchase_date) as first_purchase_date,
+        max(last_purchase_date) as last_purchase_date,
+        sum(revenue) as lifetime_revenue
+    from customer_months
     group by customer_id
+),
+
+order_totals as (
+    select
+        customer_id,
+        count(distinct invoice_id) as lifetime_orders
+    from customer_invoice_months
+    group by customer_id
+),
+
+line_totals as (
+    select
+        month_totals.customer_id,
+        month_totals.first_purchase_date,
+        month_totals.last_purchase_date,
+        month_totals.lifetime_revenue,
+        order_totals.lifetime_orders
+    from month_totals
+    left join order_totals
+        on month_totals.customer_id = order_totals.customer_id
 ),
 
 customer_ids as (
     select customer_id from customers
     union
-    select customer_id from line_totals
+    select distinct customer_id from lines
 ),
 
 final as (

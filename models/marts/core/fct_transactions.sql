@@ -1,5 +1,13 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ incremental_delete_window('revenue_month') }}",
+) }}
+
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
 -- revenue_category (null for non-core lines), the exact amount in the reporting currency and revenue_month.
+-- Incremental: the lines of the months from the cutoff on (macros/incremental/incremental_window.sql).
 with categorized as (
     select * from {{ ref('int_transactions_categorized') }}
 ),
@@ -25,6 +33,7 @@ final as (
         is_purchase_line,
         revenue_category
     from categorized
+    where {{ incremental_window_filter('revenue_month') }}
 )
 
 select * from final

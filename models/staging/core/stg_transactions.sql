@@ -1,6 +1,16 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    post_hook="{{ stg_transactions_drop_rejected() }}",
+) }}
+{%- set last_transaction_key = incremental_max_value('transaction_key') %}
+
 -- Staged transaction lines (SPEC §1-2): the raw rows that pass every rule, typed and converted to the
 -- reporting currency. `amount` = quantity * unit_price * fx_rate is an exact DECIMAL(38,22), never
 -- rounded per line. Products missing from the products relation are core with product_line `unknown`.
+-- Incremental: a run appends the rows staged since the last run; a row rejected since (a duplicate of
+-- an appended row with a lower line_number) is deleted by the post-hook.
 with validated as (
     select * from {{ ref('stg_transactions_validated') }}
 ),
@@ -11,7 +21,7 @@ products as (
 
 accepted as (
     select * from validated
-    where reason is null
+    where reason is null and source_row_number > {{ last_transaction_key or 0 }}
 ),
 
 final as (

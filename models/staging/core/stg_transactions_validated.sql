@@ -1,6 +1,19 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_row_number',
+    on_schema_change='fail',
+) }}
+{{ incremental_check_source_file(raw_source('transactions')) }}
+{%- set last_row_number = incremental_max_value('source_row_number') %}
+
 -- Every raw transaction row, typed, with the first SPEC §2 rule it breaks (`reason`, null when it
 -- passes). stg_transactions keeps the rows without a reason, audit.rejected_transactions the others,
 -- so each raw row lands in exactly one of them.
+-- Incremental (the raw input is append-only): a run types the rows appended since the last run, plus the
+-- rows already loaded that share an invoice_id with them, so that rule 9 ranks every duplicate group that
+-- gained a row (duplicates share every compared value) and a new row with a lower line_number can take
+-- the place of a row kept before.
 with raw_transactions as (
     select * from {{ raw_source('transactions') }}
 ),
@@ -8,6 +21,39 @@ with raw_transactions as (
 fx_rates as (
     select * from {{ ref('stg_fx_rates') }}
 ),
+
+{%- if last_row_number is none %}
+
+    batch as (
+        select * from raw_transactions
+    ),
+{%- else %}
+
+    appended as (
+        select * from raw_transactions
+        where source_row_number > {{ last_row_number }}
+    ),
+
+    appended_invoices as (
+        select distinct {{ clean_text('invoice_id') }} as invoice_id
+        from appended
+    ),
+
+    rechecked as (
+        select source_row_number
+        from {{ this }}
+        where
+            (reason is null or reason = 'duplicate_line')
+            and invoice_id in (select appended_invoices.invoice_id from appended_invoices)
+    ),
+
+    batch as (
+        select * from appended
+        union all
+        select * from raw_transactions
+        where source_row_number in (select rechecked.source_row_number from rechecked)
+    ),
+{%- endif %}
 
 cleaned as (
     select
@@ -20,7 +66,7 @@ cleaned as (
         {{ clean_text('quantity') }} as clean_quantity,
         {{ clean_text('unit_price') }} as clean_unit_price,
         {{ clean_text('currency') }} as clean_currency
-    from raw_transactions
+    from batch
 ),
 
 parsed as (

@@ -79,7 +79,7 @@ def run_results_summary(target: Path) -> dict[str, Any]:
         summary[f"{kind}s"] = len(mine)
         summary[f"{kind}_seconds"] = round(sum(r["execution_time"] for r in mine), 2)
     slowest = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:10]
-    summary["slowest_nodes"] = [[r["unique_id"].split(".")[-1][:60], round(r["execution_time"], 2)] for r in slowest]
+    summary["slowest_nodes"] = [[r["unique_id"].split(".")[2][:60], round(r["execution_time"], 2)] for r in slowest]
     problems = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
     if problems:
         summary["not_passing"] = problems[:20]

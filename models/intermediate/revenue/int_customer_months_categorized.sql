@@ -1,0 +1,26 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ incremental_delete_window('revenue_month') }}",
+) }}
+
+-- Per account and month with core lines: the revenue of each SPEC §4 category (conversion, retention,
+-- penetration), exact. Incremental: months from the cutoff on.
+with categorized as (
+    select * from {{ ref('int_transactions_categorized') }}
+),
+
+final as (
+    select
+        customer_id,
+        revenue_month,
+        sum(case when revenue_category = 'conversion' then amount else 0 end) as conversion_revenue,
+        sum(case when revenue_category = 'retention' then amount else 0 end) as retention_revenue,
+        sum(case when revenue_category = 'penetration' then amount else 0 end) as penetration_revenue
+    from categorized
+    where is_core and {{ incremental_window_filter('revenue_month') }}
+    group by customer_id, revenue_month
+)
+
+select * from final
