@@ -86,6 +86,10 @@ def mart_tables(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str
     return [row[0] for row in rows]
 
 
+def _name(database: Path) -> str:
+    return f"{database.parent.name}/{database.name}"
+
+
 def compare_warehouses(left: Path, right: Path) -> Comparison:
     """Every `marts.*` table of two warehouses, row for row (EXCEPT ALL both ways: exact, duplicates counted)."""
     result = Comparison(equal=True)
@@ -108,7 +112,7 @@ def compare_warehouses(left: Path, right: Path) -> Comparison:
             result.rows[table] = int(counts[0])
             if counts[1] or counts[2]:
                 result.differences.append(
-                    f"marts.{table}: {counts[1]:,} rows only in {left.name}, {counts[2]:,} only in {right.name}"
+                    f"marts.{table}: {counts[1]:,} rows only in {_name(left)}, {counts[2]:,} only in {_name(right)}"
                 )
     result.equal = not result.differences
     return result
