@@ -155,3 +155,30 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    The DuckDB types of a raw entity's columns when the input is typed (a Parquet file under
+    raw_data_path): {canonical column name: type}. Empty for text inputs (CSV, the demo seeds, the UCI
+    file), whose every column is text. Staging passes them to the parsing macros, which skip the text
+    checks a typed value always passes (macros/staging/parsing.sql).
+-#}
+{% macro raw_column_types(entity) %}
+    {%- set types = {} -%}
+    {%- set folder = seg_var('raw_data_path') -%}
+    {%- if execute and seg_var('source') == 'canonical' and folder is not none -%}
+        {%- set file = find_raw_file(folder, entity) -%}
+        {%- if file is not none and file.endswith('.parquet') -%}
+            {%- set mapping = raw_file_column_map(file, entity) -%}
+            {%- set described = run_query("describe select * from " ~ raw_file_reader(file)) -%}
+            {%- set header_types = {} -%}
+            {%- for row in described.rows -%}
+                {%- do header_types.update({row[0]: row[1]}) -%}
+            {%- endfor -%}
+            {%- for name, header in mapping.items() -%}
+                {%- do types.update({name: header_types[header]}) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(types) }}
+{% endmacro %}

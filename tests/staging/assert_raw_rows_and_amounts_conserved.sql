@@ -1,5 +1,7 @@
 -- SPEC §2 invariant: count(raw) = count(stg_transactions) + count(rejected), and the same for the sum of
 -- quantity * unit_price over the rows where both parse as numbers. Returns a row when either breaks.
+{%- set raw_types = raw_column_types('transactions') %}
+{%- set quantity_type, price_type = raw_types.get('quantity'), raw_types.get('unit_price') %}
 with raw_transactions as (
     select * from {{ raw_source('transactions') }}
 ),
@@ -15,8 +17,10 @@ rejected as (
 raw_totals as (
     select
         count(*) as row_count,
-        coalesce(sum({{ parse_decimal(clean_text('quantity')) }} * {{ parse_decimal(clean_text('unit_price')) }}), 0)
-            as amount
+        coalesce(sum(
+            {{ parse_decimal(clean_text('quantity', quantity_type), raw_type=quantity_type) }}
+            * {{ parse_decimal(clean_text('unit_price', price_type), raw_type=price_type) }}
+        ), 0) as amount
     from raw_transactions
 ),
 

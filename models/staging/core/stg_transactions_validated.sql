@@ -6,6 +6,7 @@
 ) }}
 {{ incremental_check_source_file(raw_source('transactions')) }}
 {%- set last_row_number = incremental_max_value('source_row_number') %}
+{%- set raw_types = raw_column_types('transactions') %}
 
 -- Every raw transaction row, typed, with the first SPEC §2 rule it breaks (`reason`, null when it
 -- passes). stg_transactions keeps the rows without a reason, audit.rejected_transactions the others,
@@ -55,17 +56,19 @@ fx_rates as (
     ),
 {%- endif %}
 
+-- raw_types: the column types of a typed (Parquet) input; the parsing macros skip the text checks a
+-- typed value always passes (macros/staging/parsing.sql), with the same result.
 cleaned as (
     select
         *,
-        {{ clean_text('invoice_id') }} as clean_invoice_id,
-        {{ clean_text('line_number') }} as clean_line_number,
-        {{ clean_text('customer_id') }} as clean_customer_id,
-        {{ clean_text('invoiced_at') }} as clean_invoiced_at,
-        {{ clean_text('product_id') }} as clean_product_id,
-        {{ clean_text('quantity') }} as clean_quantity,
-        {{ clean_text('unit_price') }} as clean_unit_price,
-        {{ clean_text('currency') }} as clean_currency
+        {{ clean_text('invoice_id', raw_types.get('invoice_id')) }} as clean_invoice_id,
+        {{ clean_text('line_number', raw_types.get('line_number')) }} as clean_line_number,
+        {{ clean_text('customer_id', raw_types.get('customer_id')) }} as clean_customer_id,
+        {{ clean_text('invoiced_at', raw_types.get('invoiced_at')) }} as clean_invoiced_at,
+        {{ clean_text('product_id', raw_types.get('product_id')) }} as clean_product_id,
+        {{ clean_text('quantity', raw_types.get('quantity')) }} as clean_quantity,
+        {{ clean_text('unit_price', raw_types.get('unit_price')) }} as clean_unit_price,
+        {{ clean_text('currency', raw_types.get('currency')) }} as clean_currency
     from batch
 ),
 
@@ -82,12 +85,14 @@ parsed as (
         unit_price as raw_unit_price,
         currency as raw_currency,
         clean_invoice_id as invoice_id,
-        coalesce({{ parse_integer('clean_line_number') }}, source_row_number) as line_number,
+        coalesce(
+            {{ parse_integer('clean_line_number', raw_types.get('line_number')) }}, source_row_number
+        ) as line_number,
         clean_customer_id as customer_id,
-        {{ parse_timestamp('clean_invoiced_at') }} as invoiced_at,
+        {{ parse_timestamp('clean_invoiced_at', raw_types.get('invoiced_at')) }} as invoiced_at,
         clean_product_id as product_id,
-        {{ parse_decimal('clean_quantity') }} as quantity,
-        {{ parse_decimal('clean_unit_price') }} as unit_price,
+        {{ parse_decimal('clean_quantity', raw_type=raw_types.get('quantity')) }} as quantity,
+        {{ parse_decimal('clean_unit_price', raw_type=raw_types.get('unit_price')) }} as unit_price,
         {{ parse_currency('clean_currency') }} as currency
     from cleaned
 ),
