@@ -192,3 +192,51 @@ def test_parquet_input_is_read_with_file_row_numbers(tmp_path: Path, folder_buil
         (2, "duplicate_line"),
         (3, "zero_quantity"),
     ]
+
+
+def test_typed_parquet_gets_the_verdicts_of_its_text(tmp_path: Path) -> None:
+    """Typed Parquet columns skip text checks (parsing.sql): same staged values and reasons as their text in CSV."""
+    import duckdb
+
+    rows = """values
+        ('I1', 1, ' C1 ', timestamp '2024-01-05 10:00:00', 'P1', 2.5::decimal(18,3), 4.0::double, 'usd '),
+        ('I2', 1, 'C1', timestamp '2024-01-05 10:00:00.5', 'P1', 1, 1, 'USD'),
+        ('I3', null, 'C2', timestamp '0001-01-01 00:00:00', 'P1', -1, 10, null),
+        ('I4', 1, 'C2', timestamp '10000-01-01 00:00:00', 'P1', 1, 1, 'USD'),
+        ('I5', 1, 'C2', timestamp '2024-02-01', 'P1', 0, 1, 'USD'),
+        ('I6', 1, 'C2', timestamp '2024-02-01', 'P1', 1, 'nan'::double, 'USD'),
+        ('I7', 1, 'C2', timestamp '2024-02-01', 'P1', 1, 'inf'::double, 'USD'),
+        ('I8', 1, 'C2', timestamp '2024-02-01', 'P1', 999999999999999.999, 1, 'USD'),
+        ('I9', 1, 'C2', timestamp '2024-02-01', 'P1', 1, -0.01, 'USD'),
+        ('I10', 1, '  ', timestamp '2024-02-01', 'P1', 1, 1, 'USD'),
+        ('I1', 2, 'C1', timestamp '2024-01-05 10:00:00', 'P1', 2.5, 4.0, 'USD'),
+        ('I11', -3, 'C3', timestamp '2024-03-01 23:59:59', ' P2', 1e3, 1.5e-3, 'EUR')
+    """
+    columns = "invoice_id, line_number, customer_id, invoiced_at, product_id, quantity, unit_price, currency"
+    typed, text = tmp_path / "typed", tmp_path / "text"
+    typed.mkdir()
+    text.mkdir()
+    with duckdb.connect() as connection:
+        connection.execute(f"create table raw as select * from ({rows}) as t({columns})")
+        connection.execute(f"copy raw to '{typed / 'transactions.parquet'}' (format parquet)")
+        as_text = ", ".join(f"cast({name} as varchar) as {name}" for name in columns.split(", "))
+        connection.execute(f"copy (select {as_text} from raw) to '{text / 'transactions.csv'}' (header)")
+        fx = "select date '2024-03-01' as month, 'EUR' as currency, 1.1 as rate_to_reporting"
+        for folder in (typed, text):
+            connection.execute(f"copy ({fx}) to '{folder / 'fx_rates.csv'}' (header)")
+        assert connection.execute(f"describe select * from '{typed / 'transactions.parquet'}'").fetchall()[6][1] == (
+            "DOUBLE"
+        )
+    staged = "select * exclude (source_file) from staging.stg_transactions order by transaction_key"
+    rejected = "select source_row_number, reason from audit.rejected_transactions order by 1"
+    builds = {}
+    for folder in (typed, text):
+        builds[folder] = Build(tmp_path / f"build_{folder.name}", {"raw_data_path": str(folder)})
+        builds[folder].work_dir.mkdir()
+        builds[folder].dbt("build")
+    typed_rows = (builds[typed].query(staged), builds[typed].query(rejected))
+    assert (builds[text].query(staged), builds[text].query(rejected)) == typed_rows
+    assert {reason for _, reason in typed_rows[1]} == {
+        "invalid_date", "zero_quantity", "invalid_number", "negative_price", "missing_customer", "duplicate_line",
+    }  # fmt: skip
+    assert len(typed_rows[0]) == 3
