@@ -1,28 +1,96 @@
 {#-
-    Incremental models re-process a window of recent months (var `incremental_lookback_months`).
+    Incremental models: what an incremental run re-processes, and when it re-processes everything.
 
-    An incremental run deletes the model's rows from `cutoff` on (a pre-hook) and inserts them again from
-    the upstream models (the model's own SQL, filtered with the same cutoff; strategy `append`), so a month
-    whose lines all disappeared (as_of_date moved back) disappears too. The cutoff is computed once,
-    before anything is deleted, from the model's current contents:
+    Staging (stg_transactions_validated) adds the raw rows appended since the last run: the raw input is
+    append-only. The models at month grain (fct_transactions, the per-month aggregates) re-process a window
+    of recent months: a pre-hook deletes the model's rows from `cutoff` on, and the model's SQL, filtered
+    with the same cutoff, inserts them again (strategy `append`), so a month whose lines all left (as_of_date
+    moved back) leaves too. The cutoff is computed before anything is deleted, from the model's contents:
 
         cutoff = least(latest month in the model - incremental_lookback_months, as_of_month)
 
-    Why the result equals a full refresh (see docs/performance.md for the column-by-column argument):
-    the lines in scope only change in months >= cutoff (new or late lines within the lookback, lines
-    entering or leaving with as_of_date); a line's category, an account's acquisition_month and the first
-    month it bought a penetration key can then only change in months >= cutoff as well. Lines that arrive
-    later than the lookback window are not picked up: the test assert_fct_transactions_match_staged_lines
-    fails the build, and `dbt build --full-refresh` rebuilds everything. Changes to products, customers or
-    FX rates also need a full refresh.
+    Why this equals a full refresh (docs/performance.md has the column-by-column argument): the lines in
+    scope only change in months >= cutoff (appended or late lines within the lookback, lines entering or
+    leaving with as_of_date); a line's category, an account's acquisition_month and the first month it
+    bought a penetration key then only change in months >= cutoff too. fct_customer_months also rewrites the
+    accounts whose earlier rows change (incremental_delete_customer_months).
+
+    Lines that arrive later than the lookback window are not picked up: the test
+    assert_fct_transactions_match_staged_lines fails the build (rebuild with `dbt build --full-refresh`).
+    Everything is re-processed, without a flag, when the settings the incremental models depend on differ
+    from those of their last build (incremental_settings): another raw input, reporting currency,
+    penetration grain or duplicate rule, or other products or FX rates.
 -#}
 
-{#- The first month re-processed by an incremental run, as a SQL date literal; none on a full build. -#}
+{#- What the incremental models' rows depend on besides the appended lines, as one text. Each incremental
+    model records it as its table comment (post-hook incremental_record_settings); a run whose settings
+    differ re-processes everything. -#}
+{% macro incremental_settings() %}
+    {%- set products = ref('stg_products') -%}
+    {%- set fx_rates = ref('stg_fx_rates') -%}
+    {%- if not execute -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            (
+                select md5(coalesce(string_agg(
+                    concat_ws('|', product_id, product_line, is_core), ',' order by product_id
+                ), ''))
+                from {{ products }}
+            ),
+            (
+                select md5(coalesce(string_agg(
+                    concat_ws('|', month, currency, rate_to_reporting), ',' order by month, currency
+                ), ''))
+                from {{ fx_rates }}
+            )
+    {%- endset -%}
+    {%- set row = run_query(query).rows[0] -%}
+    {%- set parts = [
+        'input=' ~ raw_transactions_identity(),
+        'reporting_currency=' ~ seg_var('reporting_currency'),
+        'penetration_grain=' ~ seg_var('penetration_grain'),
+        'drop_duplicate_lines=' ~ seg_var('drop_duplicate_lines'),
+        'products=' ~ row[0][:12],
+        'fx_rates=' ~ row[1][:12],
+    ] -%}
+    {{ return(parts | join('; ') | replace("'", "")) }}
+{% endmacro %}
+
+
+{#- True on an incremental run whose settings are those the model was last built with. -#}
+{% macro incremental_settings_unchanged() %}
+    {%- set current = incremental_settings() -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set query -%}
+        select comment from duckdb_tables()
+        where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}'
+            and table_name = '{{ this.identifier }}'
+    {%- endset -%}
+    {%- set recorded = run_query(query).columns[0].values() -%}
+    {{ return(recorded | length == 1 and recorded[0] == current) }}
+{% endmacro %}
+
+
+{#- Post-hook of every incremental model: record the settings it was built with. -#}
+{% macro incremental_record_settings() -%}
+    comment on table {{ this }} is '{{ incremental_settings() }}'
+{%- endmacro %}
+
+
+{#- The first month re-processed by an incremental run, as a SQL date literal (date '0001-01-01' when the
+    settings changed); none on a full build. -#}
 {% macro incremental_cutoff(month_column) %}
     {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
+    {%- endif -%}
+    {%- if not incremental_settings_unchanged() -%}
+        {{ return("date '0001-01-01'") }}
     {%- endif -%}
     {%- set lookback = seg_var('incremental_lookback_months') -%}
     {%- set query -%}
@@ -58,41 +126,23 @@
 {%- endmacro %}
 
 
-{#- The largest value of `column` in the model as it stands (0 when empty); none on a full build. Row-based
-    incremental models (staging) process the raw rows numbered above it: the raw input is append-only. -#}
-{% macro incremental_max_value(column) %}
+{#- Row-based models (staging): the largest row number already loaded, 0 when the settings changed;
+    none on a full build. The run processes the raw rows numbered above it. -#}
+{% macro incremental_last_row_number(column) %}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set query = "select coalesce(max(" ~ column ~ "), 0) from " ~ this -%}
-    {{ return(run_query(query).columns[0].values()[0]) }}
-{% endmacro %}
-
-
-{#- Stop an incremental run when the raw input is not the one the model was built from (another file or
-    source): appending rows to one file is incremental, swapping the input needs a full refresh. -#}
-{% macro incremental_check_source_file(raw_relation) %}
-    {%- if execute and is_incremental() -%}
-        {%- set loaded = run_query("select distinct source_file from " ~ this ~ " order by 1").columns[0].values() -%}
-        {%- set current = run_query("select source_file from " ~ raw_relation ~ " limit 1").columns[0].values() -%}
-        {%- if loaded | length > 0 and current | length > 0 and (loaded | list) != [current[0]] -%}
-            {{ exceptions.raise_compiler_error(
-                "The raw transactions input changed (" ~ (loaded | join(', ')) ~ " -> " ~ current[0] ~ "): an "
-                ~ "incremental run only appends rows to the same input. Run `dbt build --full-refresh`."
-            ) }}
-        {%- endif -%}
+    {%- if not incremental_settings_unchanged() -%}
+        {{ return(0) }}
     {%- endif -%}
+    {{ return(run_query("select coalesce(max(" ~ column ~ "), 0) from " ~ this).columns[0].values()[0]) }}
 {% endmacro %}
 
 
-{#- Post-hook of stg_transactions: on an incremental run, delete the lines rejected since they were staged. -#}
-{% macro stg_transactions_drop_rejected() -%}
-    {%- if is_incremental() -%}
+{#- Pre-hook of row-based models: when the settings changed, delete every row (they are all loaded again). -#}
+{% macro incremental_delete_rows_if_settings_changed() -%}
+    {%- if execute and is_incremental() and not incremental_settings_unchanged() -%}
         delete from {{ this }}
-        where transaction_key in (
-            select source_row_number from {{ ref('stg_transactions_validated') }}
-            where reason is not null
-        )
     {%- endif -%}
 {%- endmacro %}
 

@@ -182,3 +182,15 @@
     {%- endif -%}
     {{ return(types) }}
 {% endmacro %}
+
+
+{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
+    file (incremental models re-process everything when it changes). -#}
+{% macro raw_transactions_identity() %}
+    {%- if seg_var('source') == 'online_retail' -%}
+        {{ return('online_retail:' ~ seg_var('online_retail_path')) }}
+    {%- elif seg_var('raw_data_path') is none -%}
+        {{ return('seed:raw_transactions') }}
+    {%- endif -%}
+    {{ return(find_raw_file(seg_var('raw_data_path'), 'transactions') or 'none') }}
+{% endmacro %}

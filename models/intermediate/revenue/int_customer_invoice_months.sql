@@ -3,6 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ incremental_delete_window('revenue_month') }}",
+    post_hook="{{ incremental_record_settings() }}",
 ) }}
 
 -- Per account, invoice and month: the invoices with a purchase line (an order, SPEC §0) in each month.

@@ -3,6 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ incremental_delete_window('revenue_month') }}",
+    post_hook="{{ incremental_record_settings() }}",
 ) }}
 
 -- Per account, penetration key and month: the keys the account bought (a purchase line, SPEC §4) in each

@@ -3,6 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ incremental_delete_window('revenue_month') }}",
+    post_hook="{{ incremental_record_settings() }}",
 ) }}
 
 -- Per account and month with at least one core line (SPEC §0, §3): revenue(a, m), the sum of the

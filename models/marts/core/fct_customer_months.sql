@@ -3,6 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ incremental_delete_customer_months() }}",
+    post_hook="{{ incremental_record_settings() }}",
 ) }}
 
 -- SPEC §3: one row per account and month from first_month(a) to min(last_month(a) + 1, as_of_month),

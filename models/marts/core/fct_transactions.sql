@@ -3,6 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ incremental_delete_window('revenue_month') }}",
+    post_hook="{{ incremental_record_settings() }}",
 ) }}
 
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its

@@ -1,20 +1,22 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='source_row_number',
+    incremental_strategy='append',
     on_schema_change='fail',
+    pre_hook="{{ incremental_delete_rows_if_settings_changed() }}",
+    post_hook=["{{ flag_duplicate_lines() }}", "{{ incremental_record_settings() }}"],
 ) }}
-{{ incremental_check_source_file(raw_source('transactions')) }}
-{%- set last_row_number = incremental_max_value('source_row_number') %}
+{%- set last_row_number = incremental_last_row_number('source_row_number') %}
 {%- set raw_types = raw_column_types('transactions') %}
 
 -- Every raw transaction row, typed, with the first SPEC §2 rule it breaks (`reason`, null when it
--- passes). stg_transactions keeps the rows without a reason, audit.rejected_transactions the others,
--- so each raw row lands in exactly one of them.
--- Incremental (the raw input is append-only): a run types the rows appended since the last run, plus the
--- rows already loaded that share an invoice_id with them, so that rule 9 ranks every duplicate group that
--- gained a row (duplicates share every compared value) and a new row with a lower line_number can take
--- the place of a row kept before.
+-- passes), and for the rows that pass, what the marts need: the line's dates, product attributes and
+-- exact amount. stg_transactions (a view) is the rows without a reason, audit.rejected_transactions the
+-- others, so each raw row lands in exactly one of them.
+-- Rules 1-8 are checked here, in one pass over the rows. Rule 9 (duplicate lines) compares rows with each
+-- other: the post-hook flag_duplicate_lines (macros/staging/duplicate_lines.sql) ranks the rows sharing a
+-- duplicate_hash once they are stored, so the typed rows are never held in memory twice.
+-- Incremental (the raw input is append-only): a run types the rows appended since the last run
+-- (batch_first_row_number marks them); the post-hook re-ranks the duplicate groups they joined.
 with raw_transactions as (
     select * from {{ raw_source('transactions') }}
 ),
@@ -23,38 +25,14 @@ fx_rates as (
     select * from {{ ref('stg_fx_rates') }}
 ),
 
-{%- if last_row_number is none %}
+products as (
+    select * from {{ ref('stg_products') }}
+),
 
-    batch as (
-        select * from raw_transactions
-    ),
-{%- else %}
-
-    appended as (
-        select * from raw_transactions
-        where source_row_number > {{ last_row_number }}
-    ),
-
-    appended_invoices as (
-        select distinct {{ clean_text('invoice_id') }} as invoice_id
-        from appended
-    ),
-
-    rechecked as (
-        select source_row_number
-        from {{ this }}
-        where
-            (reason is null or reason = 'duplicate_line')
-            and invoice_id in (select appended_invoices.invoice_id from appended_invoices)
-    ),
-
-    batch as (
-        select * from appended
-        union all
-        select * from raw_transactions
-        where source_row_number in (select rechecked.source_row_number from rechecked)
-    ),
-{%- endif %}
+batch as (
+    select * from raw_transactions
+    where source_row_number > {{ last_row_number or 0 }}
+),
 
 -- raw_types: the column types of a typed (Parquet) input; the parsing macros skip the text checks a
 -- typed value always passes (macros/staging/parsing.sql), with the same result.
@@ -123,75 +101,46 @@ rules_checked as (
             when quantity = 0 then 'zero_quantity'
             when unit_price < 0 then 'negative_price'
             when fx_rate is null then 'unknown_currency'
-        end as rule_reason
+        end as rule_reason,
+        hash(invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price, currency) as values_hash
     from with_rates
 ),
 
--- SPEC §2 rule 9. Rules 1-8 depend only on the seven compared values, so duplicates share their
--- verdict: ranking every row within its group ranks exactly the rows that passed rules 1-8.
--- Sorting millions of rows on seven keys is slow, so rows are first bucketed by a hash of the seven
--- typed values; only rows in buckets with more than one row (true duplicates, plus rare hash
--- collisions, which the exact ranking below keeps apart) are ranked on the values themselves.
-hashed as (
-    select
-        *,
-        hash(invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price, currency) as duplicate_hash
-    from rules_checked
-),
-
-shared_hashes as (
-    select duplicate_hash
-    from hashed
-    group by duplicate_hash
-    having count(*) > 1
-),
-
-duplicates_ranked as (
-    select
-        source_row_number,
-        row_number() over (
-            partition by invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price, currency
-            order by line_number, source_row_number
-        ) as duplicate_rank
-    from hashed
-    where duplicate_hash in (select shared_hashes.duplicate_hash from shared_hashes)
-),
-
-with_reason as (
-    select
-        hashed.*,
-        coalesce(
-            hashed.rule_reason,
-            case
-                when {{ seg_var_sql('drop_duplicate_lines') }} and duplicates_ranked.duplicate_rank > 1
-                    then 'duplicate_line'
-            end
-        ) as reason
-    from hashed
-    left join duplicates_ranked
-        on hashed.source_row_number = duplicates_ranked.source_row_number
-),
-
+-- SPEC §2 rule 9 is applied by the post-hook: rules 1-8 depend only on the seven compared values, so
+-- duplicates share their verdict, and the rows that pass are bucketed by a hash of the seven typed values.
 final as (
     select
-        source_file,
-        source_row_number,
+        rules_checked.source_file,
+        rules_checked.source_row_number,
+        {{ (last_row_number or 0) + 1 }} as batch_first_row_number,
         -- raw text is only needed for the quarantine: kept for rejected rows only
         {%- for column in ['invoice_id', 'line_number', 'customer_id', 'invoiced_at', 'product_id', 'quantity',
                            'unit_price', 'currency'] %}
-            case when reason is not null then raw_{{ column }} end as raw_{{ column }},
+            case when rules_checked.rule_reason is not null then rules_checked.raw_{{ column }} end
+                as raw_{{ column }},
         {%- endfor %}
-        invoice_id,
-        line_number,
-        customer_id,
-        invoiced_at,
-        product_id,
-        quantity,
-        unit_price,
-        currency,
-        fx_rate,
-        reason
-    from with_reason
+        rules_checked.invoice_id,
+        rules_checked.line_number,
+        rules_checked.customer_id,
+        rules_checked.invoiced_at,
+        cast(rules_checked.invoiced_at as date) as invoice_date,
+        cast(date_trunc('month', rules_checked.invoiced_at) as date) as revenue_month,
+        rules_checked.product_id,
+        coalesce(products.product_line, 'unknown') as product_line,
+        rules_checked.quantity,
+        rules_checked.unit_price,
+        rules_checked.currency,
+        rules_checked.fx_rate,
+        cast(rules_checked.quantity * rules_checked.unit_price * rules_checked.fx_rate as decimal(38, 22)) as amount,
+        coalesce(products.is_core, true) as is_core,
+        coalesce(products.is_core, true)
+        and rules_checked.quantity > 0
+        and rules_checked.quantity * rules_checked.unit_price * rules_checked.fx_rate > 0 as is_purchase_line,
+        rules_checked.rule_reason as reason,
+        case when rules_checked.rule_reason is null then rules_checked.values_hash end as duplicate_hash
+    from rules_checked
+    left join products
+        on rules_checked.product_id = products.product_id
 )
 
 select * from final
