@@ -7,7 +7,7 @@
     with the same cutoff, inserts them again (strategy `append`), so a month whose lines all left (as_of_date
     moved back) leaves too. The cutoff is computed before anything is deleted, from the model's contents:
 
-        cutoff = least(latest month in the model - incremental_lookback_months, as_of_month)
+        cutoff = (month of the previous run's as_of_date) - incremental_lookback_months
 
     Why this equals a full refresh (docs/performance.md has the column-by-column argument): the lines in
     scope only change in months >= cutoff (appended or late lines within the lookback, lines entering or
@@ -18,8 +18,9 @@
     Lines that arrive later than the lookback window are not picked up: the test
     assert_fct_transactions_match_staged_lines fails the build (rebuild with `dbt build --full-refresh`).
     Everything is re-processed, without a flag, when the settings the incremental models depend on differ
-    from those of their last build (incremental_settings): another raw input, reporting currency,
-    penetration grain or duplicate rule, or other products or FX rates.
+    from those of their last build (incremental_settings: another raw input, reporting currency,
+    penetration grain or duplicate rule, other products or FX rates) or as_of_date moved back. So within
+    an incremental run lines are only added, in months >= cutoff.
 -#}
 
 {#- What the incremental models' rows depend on besides the appended lines, as one text. Each incremental
@@ -59,31 +60,59 @@
 {% endmacro %}
 
 
-{#- True on an incremental run whose settings are those the model was last built with. -#}
-{% macro incremental_settings_unchanged() %}
-    {%- set current = incremental_settings() -%}
-    {%- if not execute or not is_incremental() -%}
-        {{ return(false) }}
+{#- The as_of_date of this run (text), or none when parsing. -#}
+{% macro incremental_as_of_date() %}
+    {%- set as_of = ref('int_as_of_dates') -%}
+    {%- if not execute -%}
+        {{ return(none) }}
     {%- endif -%}
+    {{ return(run_query("select cast(max(as_of_date) as varchar) from " ~ as_of).columns[0].values()[0]) }}
+{% endmacro %}
+
+
+{#- The comment recorded on the model by its last build: (settings, as_of_date). -#}
+{% macro incremental_recorded() %}
     {%- set query -%}
         select comment from duckdb_tables()
         where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}'
             and table_name = '{{ this.identifier }}'
     {%- endset -%}
-    {%- set recorded = run_query(query).columns[0].values() -%}
-    {{ return(recorded | length == 1 and recorded[0] == current) }}
+    {%- set recorded = (run_query(query).columns[0].values() | list + [none])[0] or '' -%}
+    {%- set parts = recorded.split(' | as_of=') -%}
+    {{ return(parts if parts | length == 2 else ['', '']) }}
 {% endmacro %}
 
 
-{#- Post-hook of every incremental model: record the settings it was built with. -#}
-{% macro incremental_record_settings() -%}
-    comment on table {{ this }} is '{{ incremental_settings() }}'
+{% macro incremental_recorded_as_of() %}
+    {{ return(incremental_recorded()[1]) }}
+{% endmacro %}
+
+
+{#- True on an incremental run whose settings are those the model was last built with and, for models
+    downstream of as_of_date (`with_as_of`), whose as_of_date did not move back (lines would leave months
+    before the cutoff: everything is re-processed). Staging keeps every line, whatever as_of_date. -#}
+{% macro incremental_settings_unchanged(with_as_of=true) %}
+    {%- set current = incremental_settings() -%}
+    {%- set as_of_date = incremental_as_of_date() if with_as_of else '' -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set recorded = incremental_recorded() -%}
+    {{ return(recorded[0] == current and (as_of_date or '') >= recorded[1]) }}
+{% endmacro %}
+
+
+{#- Post-hook of every incremental model: record the settings and as_of_date it was built with. -#}
+{% macro incremental_record_settings(with_as_of=true) -%}
+    {%- set as_of_date = incremental_as_of_date() if with_as_of else '' -%}
+    comment on table {{ this }} is '{{ incremental_settings() }} | as_of={{ as_of_date }}'
 {%- endmacro %}
 
 
-{#- The first month re-processed by an incremental run, as a SQL date literal (date '0001-01-01' when the
-    settings changed); none on a full build. -#}
-{% macro incremental_cutoff(month_column) %}
+{#- The first month re-processed by an incremental run, as a SQL date literal: incremental_lookback_months
+    before the month of the previous run's as_of_date (recorded with the settings), or date '0001-01-01'
+    when the settings changed or as_of_date moved back; none on a full build. -#}
+{% macro incremental_cutoff() %}
     {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- if not execute or not is_incremental() -%}
@@ -92,34 +121,22 @@
     {%- if not incremental_settings_unchanged() -%}
         {{ return("date '0001-01-01'") }}
     {%- endif -%}
-    {%- set lookback = seg_var('incremental_lookback_months') -%}
-    {%- set query -%}
-        select strftime(
-            least(
-                coalesce(
-                    (select max({{ month_column }}) from {{ this }}) - to_months({{ lookback }}),
-                    date '0001-01-01'
-                ),
-                (select max(as_of_month) from {{ as_of }})
-            ),
-            '%Y-%m-%d'
-        )
-    {%- endset -%}
-    {%- set cutoff = run_query(query).columns[0].values()[0] -%}
-    {{ return("date '" ~ cutoff ~ "'") }}
+    {%- set previous = incremental_recorded_as_of() -%}
+    {%- set index = (previous[:4] | int) * 12 + (previous[5:7] | int) - 1 - seg_var('incremental_lookback_months') -%}
+    {{ return("date '" ~ "%04d-%02d-01" | format(index // 12, index % 12 + 1) ~ "'") }}
 {% endmacro %}
 
 
 {#- `where` condition of the rows an incremental run re-computes (`true` on a full build). -#}
 {% macro incremental_window_filter(month_column) -%}
-    {%- set cutoff = incremental_cutoff(month_column) -%}
+    {%- set cutoff = incremental_cutoff() -%}
     {%- if cutoff is none -%} true {%- else -%} {{ month_column }} >= {{ cutoff }} {%- endif -%}
 {%- endmacro %}
 
 
 {#- Pre-hook: delete the rows from the cutoff on, before the model inserts them again. -#}
 {% macro incremental_delete_window(month_column) -%}
-    {%- set cutoff = incremental_cutoff(month_column) -%}
+    {%- set cutoff = incremental_cutoff() -%}
     {%- if cutoff is not none -%}
         delete from {{ this }} where {{ month_column }} >= {{ cutoff }}
     {%- endif -%}
@@ -132,7 +149,7 @@
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if not incremental_settings_unchanged() -%}
+    {%- if not incremental_settings_unchanged(with_as_of=false) -%}
         {{ return(0) }}
     {%- endif -%}
     {{ return(run_query("select coalesce(max(" ~ column ~ "), 0) from " ~ this).columns[0].values()[0]) }}
@@ -141,7 +158,7 @@
 
 {#- Pre-hook of row-based models: when the settings changed, delete every row (they are all loaded again). -#}
 {% macro incremental_delete_rows_if_settings_changed() -%}
-    {%- if execute and is_incremental() and not incremental_settings_unchanged() -%}
+    {%- if execute and is_incremental() and not incremental_settings_unchanged(with_as_of=false) -%}
         delete from {{ this }}
     {%- endif -%}
 {%- endmacro %}
@@ -152,7 +169,7 @@
     as_of_date) or its acquisition_month moves: delete every row of those accounts. The model then
     inserts the spine rows that are missing. -#}
 {% macro incremental_delete_customer_months() -%}
-    {%- set cutoff = incremental_cutoff('revenue_month') -%}
+    {%- set cutoff = incremental_cutoff() -%}
     {%- set acquired = ref('int_customers_acquired') -%}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- if cutoff is not none -%}
@@ -206,5 +223,22 @@
         )
     {%- else -%}
         true
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Pre-hook of int_customer_invoices_spanning_months: delete the invoices with a purchase line in the months
+    from the cutoff on (their months are examined again). -#}
+{% macro incremental_delete_spanning_invoices() -%}
+    {%- set cutoff = incremental_cutoff() -%}
+    {%- set invoice_months = ref('int_customer_invoice_months') -%}
+    {%- if cutoff is not none -%}
+        delete from {{ this }} as spanning
+        using (
+            select distinct customer_id, invoice_id
+            from {{ invoice_months }}
+            where revenue_month >= {{ cutoff }}
+        ) as examined
+        where spanning.customer_id = examined.customer_id and spanning.invoice_id = examined.invoice_id
     {%- endif -%}
 {%- endmacro %}

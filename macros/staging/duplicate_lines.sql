@@ -17,13 +17,25 @@
                            'unit_price', 'currency'] -%}
     {%- if execute and seg_var('drop_duplicate_lines') -%}
         {%- set latest = run_query("select coalesce(max(batch_first_row_number), 1) from " ~ this).columns[0].values()[0] -%}
-        update {{ this }} as validated
-        set
-            reason = flagged.reason,
-            {%- for column in raw_columns %}
-                raw_{{ column }} = flagged.raw_{{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
-        from (
+        {%- set flagged = duplicate_lines_changed(latest, compared, raw_columns, raw) -%}
+        {#- an update joins every stored row: only run it when a verdict changes -#}
+        {%- if run_query("select count(*) from (" ~ flagged ~ ")").columns[0].values()[0] > 0 -%}
+            update {{ this }} as validated
+            set
+                reason = flagged.reason,
+                {%- for column in raw_columns %}
+                    raw_{{ column }} = flagged.raw_{{ column }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            from ({{ flagged }}) as flagged
+            where validated.source_row_number = flagged.source_row_number
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- The rows of the buckets ranked by flag_duplicate_lines whose verdict changes: source_row_number, the
+    new reason and the raw text the quarantine keeps. -#}
+{% macro duplicate_lines_changed(latest, compared, raw_columns, raw) %}
             with
             {%- if latest > 1 %}
                 batch_hashes as (
@@ -79,7 +91,4 @@
             from changed
             left join changed_raw
                 on changed.source_row_number = changed_raw.source_row_number
-        ) as flagged
-        where validated.source_row_number = flagged.source_row_number
-    {%- endif -%}
 {% endmacro %}

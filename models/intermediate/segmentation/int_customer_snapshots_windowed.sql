@@ -1,13 +1,14 @@
 -- Per account and snapshot month s (first_month .. as_of_month), the T12M figures over s-11 .. s
 -- (SPEC §5) computed with window frames over the contiguous month spine: revenue, active months,
 -- distinct orders and distinct penetration keys bought in the window (an invoice or key seen in
--- several months of a window counts once), keys bought to date, tenure.
+-- several months of a window counts once), keys bought to date, tenure. Distinct orders = the window's
+-- monthly orders minus the repeats of the orders spanning several months of the window.
 with spine as (
     select * from {{ ref('int_customer_months_spined') }}
 ),
 
-customer_invoice_months as (
-    select * from {{ ref('int_customer_invoice_months') }}
+spanning_invoice_months as (
+    select * from {{ ref('int_customer_invoices_spanning_months') }}
 ),
 
 customer_key_months as (
@@ -18,12 +19,12 @@ keys_first_bought as (
     select * from {{ ref('int_customer_keys_first_bought') }}
 ),
 
-invoice_months as (
+spanning_months as (
     select
         customer_id,
         invoice_id,
         revenue_month as month
-    from customer_invoice_months
+    from spanning_invoice_months
 ),
 
 key_months as (
@@ -34,8 +35,17 @@ key_months as (
     from customer_key_months
 ),
 
-order_deltas as (
-    {{ t12m_distinct_count_deltas('invoice_months', 'invoice_id') }}
+spanning_deltas as (
+    {{ t12m_distinct_count_deltas('spanning_months', 'invoice_id') }}
+),
+
+spanning_counts as (
+    select
+        customer_id,
+        month,
+        count(*) as spanning_orders
+    from spanning_months
+    group by customer_id, month
 ),
 
 key_deltas as (
@@ -57,12 +67,16 @@ joined as (
         spine.revenue_month as snapshot_month,
         spine.acquisition_month,
         spine.revenue,
-        coalesce(order_deltas.delta, 0) as order_delta,
+        spine.orders,
+        coalesce(spanning_counts.spanning_orders, 0) as spanning_orders,
+        coalesce(spanning_deltas.delta, 0) as spanning_delta,
         coalesce(key_deltas.delta, 0) as key_delta,
         coalesce(keys_added.keys_added, 0) as keys_added
     from spine
-    left join order_deltas
-        on spine.customer_id = order_deltas.customer_id and spine.revenue_month = order_deltas.month
+    left join spanning_counts
+        on spine.customer_id = spanning_counts.customer_id and spine.revenue_month = spanning_counts.month
+    left join spanning_deltas
+        on spine.customer_id = spanning_deltas.customer_id and spine.revenue_month = spanning_deltas.month
     left join key_deltas
         on spine.customer_id = key_deltas.customer_id and spine.revenue_month = key_deltas.month
     left join keys_added
@@ -76,7 +90,7 @@ windowed as (
         acquisition_month,
         sum(revenue) over t12m as t12m_revenue,
         sum(case when revenue > 0 then 1 else 0 end) over t12m as t12m_active_months,
-        sum(order_delta) over to_date as t12m_orders,
+        sum(orders) over t12m - sum(spanning_orders) over t12m + sum(spanning_delta) over to_date as t12m_orders,
         sum(key_delta) over to_date as product_lines_t12m,
         sum(keys_added) over to_date as keys_to_date
     from joined

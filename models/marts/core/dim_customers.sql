@@ -13,8 +13,8 @@ customer_months as (
     select * from {{ ref('int_customer_months_aggregated') }}
 ),
 
-customer_invoice_months as (
-    select * from {{ ref('int_customer_invoice_months') }}
+spanning_invoice_months as (
+    select * from {{ ref('int_customer_invoices_spanning_months') }}
 ),
 
 acquired as (
@@ -34,16 +34,18 @@ month_totals as (
         customer_id,
         min(first_purchase_date) as first_purchase_date,
         max(last_purchase_date) as last_purchase_date,
-        sum(revenue) as lifetime_revenue
+        sum(revenue) as lifetime_revenue,
+        sum(orders) as monthly_orders
     from customer_months
     group by customer_id
 ),
 
-order_totals as (
+-- an order whose purchase lines fall in several months counts once in the lifetime
+order_repeats as (
     select
         customer_id,
-        count(distinct invoice_id) as lifetime_orders
-    from customer_invoice_months
+        count(*) - count(distinct invoice_id) as repeated_orders
+    from spanning_invoice_months
     group by customer_id
 ),
 
@@ -53,10 +55,10 @@ line_totals as (
         month_totals.first_purchase_date,
         month_totals.last_purchase_date,
         month_totals.lifetime_revenue,
-        order_totals.lifetime_orders
+        cast(month_totals.monthly_orders - coalesce(order_repeats.repeated_orders, 0) as bigint) as lifetime_orders
     from month_totals
-    left join order_totals
-        on month_totals.customer_id = order_totals.customer_id
+    left join order_repeats
+        on month_totals.customer_id = order_repeats.customer_id
 ),
 
 customer_ids as (

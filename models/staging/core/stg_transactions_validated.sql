@@ -3,7 +3,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ incremental_delete_rows_if_settings_changed() }}",
-    post_hook=["{{ flag_duplicate_lines() }}", "{{ incremental_record_settings() }}"],
+    post_hook=["{{ flag_duplicate_lines() }}", "{{ incremental_record_settings(with_as_of=false) }}"],
 ) }}
 {%- set last_row_number = incremental_last_row_number('source_row_number') %}
 {%- set raw_types = raw_column_types('transactions') %}
