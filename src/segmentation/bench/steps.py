@@ -207,6 +207,11 @@ def step_incremental_append(run: SizeRun) -> dict[str, Any]:
         record["identical_to_full_refresh"] = comparison.equal
         record["check"] = comparison.summary()
         run.progress(f"  incremental_append vs full refresh: {comparison.summary()}")
+    if record["status"] == "ok":
+        # The floor of an incremental run: the same build again with nothing appended.
+        noop = run_measured(dbt_command(["build"], raw), cwd=PROJECT_DIR, env=env, log_path=folder / "noop.log")
+        record["nothing_appended_seconds"] = round(noop.seconds, 2) if noop.status == "ok" else None
+        run.progress(f"  incremental_append: the same build with nothing appended took {noop.seconds:,.1f} s")
     return record
 
 
