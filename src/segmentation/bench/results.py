@@ -107,13 +107,13 @@ def _machine_section(records: list[Record]) -> list[str]:
 
 def _results_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
     sizes = sorted(by_size)
-    header = "| step | " + " | ".join(f"{size_label(s)} s | {size_label(s)} peak RSS MB" for s in sizes) + " |"
-    lines = [header, "|---|" + "---:|---:|" * len(sizes)]
+    header = "| step | " + " | ".join(f"{size_label(s)} s | CPU s | peak RSS MB" for s in sizes) + " |"
+    lines = [header, "|---|" + "---:|---:|---:|" * len(sizes)]
     for step in STEPS:
         cells = []
         for size in sizes:
             record = by_size[size].get(step)
-            cells += [_seconds(record), _memory(record)]
+            cells += [_seconds(record), _cpu(record), _memory(record)]
         lines.append(f"| `{step}` | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("| size | run | commit | load average (1 min) over the steps | checks |")
@@ -235,14 +235,15 @@ def _growth_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
     return lines
 
 
-def _slowest_nodes(by_size: dict[int, dict[str, Record]], step: str) -> list[str]:
+def _slowest_nodes(by_size: dict[int, dict[str, Record]], step: str, label: str = "current") -> list[str]:
     sizes = [s for s in sorted(by_size) if by_size[s].get(step, {}).get("dbt", {}).get("slowest_nodes")]
     if not sizes:
         return []
     size = TARGETS_LINES if TARGETS_LINES in sizes else sizes[-1]
     dbt = by_size[size][step]["dbt"]
     lines = [
-        f"`{step}` at {size_label(size)}: {dbt.get('models', 0)} models ({dbt.get('model_seconds', 0):,.1f} s), "
+        f"`{step}` ({label}) at {size_label(size)}: {dbt.get('models', 0)} models "
+        f"({dbt.get('model_seconds', 0):,.1f} s), "
         f"{dbt.get('tests', 0)} tests ({dbt.get('test_seconds', 0):,.1f} s) — node times summed over dbt's threads.",
         "",
         "| slowest nodes | s |",
@@ -259,21 +260,30 @@ def _before_after(records: list[Record]) -> list[str]:
         return []
     lines = [
         "Label `baseline` = the models before this work (commit in the row), `current` = now; same machine,",
-        "same generator output.",
+        "same generator output, same benchmark code. CPU time (user + system of the step's processes) is less",
+        "sensitive than wall time to other users' load; the load average is the 1-minute value before the step.",
         "",
-        "| size | step | baseline s | current s | baseline peak RSS MB | current peak RSS MB |",
-        "|---|---|---:|---:|---:|---:|",
+        "| size | step | baseline s | current s | baseline CPU s | current CPU s | baseline peak RSS MB |"
+        " current peak RSS MB | load (baseline / current) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in sizes:
         for step in STEPS:
             before, after = baseline[size].get(step), current[size].get(step)
             if not before or not after or before.get("status") == "skipped":
                 continue
+            loads = " / ".join(f"{r['load_before'][0]:.2f}" if r.get("load_before") else "-" for r in (before, after))
             lines.append(
-                f"| {size_label(size)} | `{step}` | {_seconds(before)} | {_seconds(after)} | {_memory(before)} | "
-                f"{_memory(after)} |"
+                f"| {size_label(size)} | `{step}` | {_seconds(before)} | {_seconds(after)} | {_cpu(before)} | "
+                f"{_cpu(after)} | {_memory(before)} | {_memory(after)} | {loads} |"
             )
     return lines
+
+
+def _cpu(record: Record | None) -> str:
+    if record is None or record.get("status") != "ok" or record.get("cpu_seconds") is None:
+        return "-"
+    return f"{record['cpu_seconds']:,.1f}"
 
 
 def render(records: list[Record]) -> str:
@@ -290,8 +300,9 @@ def render(records: list[Record]) -> str:
         "BENCH_SIZES=1000000,10000000,100000000 make bench",
         "```",
         "",
-        "Steps, each from empty, in a fresh process; time is wall-clock, peak RSS the largest summed resident",
-        "memory of the step's whole process tree (sampled every 50 ms, and at least the kernel's maxrss):",
+        "Steps, each from empty, in a fresh process; `s` is wall-clock time, `CPU s` user + system time of the",
+        "step's processes, peak RSS the largest summed resident memory of its whole process tree (sampled every",
+        "50 ms, and at least the kernel's maxrss):",
         "",
         *[f"- `{step}`: {note}" for step, note in STEP_NOTES.items()],
         "",
@@ -321,5 +332,13 @@ def render(records: list[Record]) -> str:
     ]
     before_after = _before_after(records)
     if before_after:
-        out += ["## Before and after", "", *before_after, ""]
+        baseline = _index(records, "baseline")
+        out += [
+            "## Before and after",
+            "",
+            *before_after,
+            "",
+            *(_slowest_nodes(baseline, "dbt_build", "baseline") or []),
+            "",
+        ]
     return "\n".join(out)
