@@ -1,0 +1,329 @@
+"""Run the checkpoints of `gx/` against a warehouse, layer by layer, and collect one verdict per suite.
+
+Everything heavy runs inside DuckDB: GX turns each expectation into SQL aggregates over the relation and
+fetches counts plus a few sample rows (at most `partial_unexpected_count` values / keys for a column
+expectation, 200 rows for a SQL check, of which `SAMPLE_ROWS` are kept), so the Python side does not grow
+with the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from segmentation.quality.gx_project import DATA_DOCS_SITE, load_context
+from segmentation.quality.layout import GX_DIR, SOURCES
+from segmentation.quality.suites import LAYERS, SUITES, SuiteSpec
+
+#: Schemas of the warehouse (dbt_project.yml).
+SCHEMAS: tuple[str, ...] = ("raw", "staging", "audit", "intermediate", "marts")
+#: Relations that must exist before anything runs (the warehouse was built by `dbt build`).
+BUILT_MARKERS: tuple[str, ...] = ("staging.stg_transactions_validated", "staging.stg_transactions")
+
+
+class QualityError(Exception):
+    """The warehouse cannot be checked at all (missing file, not built, unknown source)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """Knobs of a run; the defaults are the ones of `segmentation quality`."""
+
+    source: str = "auto"
+    min_raw_rows: int = 1
+    max_raw_rows: int = 100_000_000
+    raw_format_share: float = 0.99
+    min_date: str = "1990-01-01"
+    max_date: str | None = None  # default: today
+    reporting_currency: str = "USD"
+    keep_going: bool = False
+
+
+@dataclass
+class Failure:
+    """One failing expectation: its name, what GX observed and a sample of failing values / keys / rows."""
+
+    expectation: str
+    observed: str
+    sample: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SuiteVerdict:
+    suite: str
+    relation: str
+    status: str  # PASS, FAIL, ERROR (could not run) or SKIP (an earlier layer failed)
+    passed: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "PASS"
+
+
+@dataclass
+class QualityRun:
+    database: Path
+    source: str
+    verdicts: list[SuiteVerdict]
+    data_docs: Path | None
+
+    @property
+    def success(self) -> bool:
+        return all(verdict.ok for verdict in self.verdicts)
+
+
+# --- the warehouse before GX ------------------------------------------------------------------------
+
+
+def existing_relations(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = connection.execute("select table_schema || '.' || table_name from information_schema.tables").fetchall()
+    return {row[0] for row in rows}
+
+
+def detect_source(connection: duckdb.DuckDBPyConnection, relations: set[str]) -> str:
+    """Where the last build read its raw transactions: `seed`, `files` or `online_retail` (see SOURCES).
+
+    Staging keeps each row's `source_file`: `seed:raw_transactions` for the demo seeds, the var
+    `online_retail_path` for the UCI file (as its adapter view also reports it), else a raw_data_path file.
+    """
+    row = connection.execute("select source_file from staging.stg_transactions_validated limit 1").fetchone()
+    if row is None:
+        raise QualityError(
+            "the warehouse has no raw transaction rows: pass --source to say which input it was built from"
+        )
+    source_file = row[0]
+    if source_file == "seed:raw_transactions":
+        return "seed"
+    online_retail = SOURCES["online_retail"]
+    if online_retail in relations:
+        adapter = connection.execute(f"select source_file from {online_retail} limit 1").fetchone()
+        if adapter is not None and adapter[0] == source_file:
+            return "online_retail"
+    return "files"
+
+
+def suite_parameters(connection: duckdb.DuckDBPyConnection, relations: set[str], options: Options) -> dict[str, Any]:
+    """Values of the suite parameters (suites.PARAMETERS) for this warehouse and these options."""
+    as_of_date = as_of_month = None
+    if "intermediate.int_as_of_dates" in relations:
+        row = connection.execute("select as_of_date, as_of_month from intermediate.int_as_of_dates").fetchone()
+        if row is not None:
+            as_of_date, as_of_month = row
+    currencies = {options.reporting_currency.strip().upper()}
+    if "staging.stg_fx_rates" in relations:
+        rows = connection.execute("select distinct currency from staging.stg_fx_rates").fetchall()
+        currencies |= {row[0] for row in rows}
+    return {
+        "raw_rows_min": options.min_raw_rows,
+        "raw_rows_max": options.max_raw_rows,
+        "raw_format_share": options.raw_format_share,
+        "min_invoice_date": options.min_date,
+        "max_invoice_date": options.max_date or dt.date.today().isoformat(),
+        "currencies": sorted(currencies),
+        "as_of_date": as_of_date.isoformat() if as_of_date else None,
+        "as_of_month": as_of_month.isoformat() if as_of_month else None,
+    }
+
+
+# --- GX results -> verdicts ------------------------------------------------------------------------
+
+
+def expectation_name(config: Any) -> str:
+    """`monthly_bridge_identity` for a SQL check, else the expectation type and its column(s)."""
+    kwargs = dict(config.kwargs)
+    if kwargs.get("check"):
+        return str(kwargs["check"])
+    target = kwargs.get("column") or ", ".join(kwargs.get("column_list") or [])
+    return f"{config.type}({target})" if target else str(config.type)
+
+
+def expectation_name_key(expectation: Any) -> tuple[str, str]:
+    """(type, kwargs) of an expectation or its configuration, to match results to suite positions."""
+    config = expectation.configuration if hasattr(expectation, "configuration") else expectation
+    kwargs = {key: value for key, value in dict(config.kwargs).items() if key != "batch_id"}
+    return str(config.type), repr(sorted(kwargs.items(), key=lambda item: item[0]))
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    text = str(value) if value is None or not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _row(mapping: Mapping[str, Any]) -> str:
+    return " ".join(f"{key}={_value(value)}" for key, value in mapping.items())
+
+
+def _exception_message(exception_info: Any) -> str | None:
+    if not exception_info:
+        return None
+    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    for info in infos:
+        if isinstance(info, Mapping) and info.get("raised_exception"):
+            message = str(info.get("exception_message") or "").strip().splitlines()
+            return message[0] if message else "exception while computing the expectation"
+    return None
+
+
+def describe_failure(result: Any) -> Failure:
+    """What a failing ExpectationValidationResult says, in a few lines."""
+    config = result.expectation_config
+    kwargs = dict(config.kwargs)
+    outcome: Mapping[str, Any] = result.result or {}
+    name = expectation_name(config)
+    error = _exception_message(result.exception_info)
+    if error:
+        return Failure(name, f"error: {error}")
+    if "unexpected_count" in outcome:
+        mostly = kwargs.get("mostly")
+        observed = (
+            f"{outcome['unexpected_count']:,} of {outcome.get('element_count', 0):,} rows unexpected"
+            f" ({outcome.get('unexpected_percent') or 0:.3g} % of non-null values"
+            + (f", allowed {(1 - float(mostly)) * 100:.3g} %)" if mostly is not None else ")")
+        )
+        sample = []
+        if outcome.get("partial_unexpected_list"):
+            values = ", ".join(_value(value) for value in outcome["partial_unexpected_list"][:5])
+            sample.append(f"values: {values}")
+        sample += [f"key: {_row(keys)}" for keys in (outcome.get("partial_unexpected_index_list") or [])[:5]]
+        return Failure(name, observed, sample)
+    details = outcome.get("details") or {}
+    if "unexpected_rows" in details:
+        count = outcome.get("observed_value", 0)
+        rows = details["unexpected_rows"]
+        return Failure(name, f"{count:,} failing row{'s' if count != 1 else ''}", [_row(row) for row in rows])
+    mismatched = details.get("mismatched")
+    if isinstance(mismatched, Mapping):
+        missing = mismatched.get("missing") or []
+        return Failure(name, f"missing columns: {', '.join(missing)}; found: {', '.join(outcome['observed_value'])}")
+    if "observed_value" in outcome:
+        bounds = {key: kwargs[key] for key in ("min_value", "max_value") if kwargs.get(key) is not None}
+        expected = f" (expected {_row(bounds)})" if bounds else ""
+        return Failure(name, f"observed {_value(outcome['observed_value'])}{expected}")
+    return Failure(name, "failed")
+
+
+def verdict_from_result(spec: SuiteSpec, relation: str, results: Iterable[Any], seconds: float) -> SuiteVerdict:
+    # In the order of the suite (GX returns them grouped by the metrics they share).
+    position = {expectation_name_key(e): i for i, e in enumerate(spec.expectations)}
+    results = sorted(results, key=lambda result: position.get(expectation_name_key(result.expectation_config), 0))
+    failing = [result for result in results if not result.success]
+    return SuiteVerdict(
+        suite=spec.name,
+        relation=relation,
+        status="FAIL" if failing else "PASS",
+        passed=len(results) - len(failing),
+        total=len(results),
+        seconds=seconds,
+        failures=[describe_failure(result) for result in failing],
+    )
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def _run_suite(context: Any, spec: SuiteSpec, source: str, parameters: Mapping[str, Any]) -> SuiteVerdict:
+    relation = spec.relation_for(source)
+    started = time.monotonic()
+    checkpoint = context.checkpoints.get(spec.checkpoint_for(source))
+    outcome = checkpoint.run(expectation_parameters=dict(parameters))
+    results = [result for suite_result in outcome.run_results.values() for result in suite_result.results]
+    return verdict_from_result(spec, relation, results, time.monotonic() - started)
+
+
+def _close(context: Any) -> None:
+    """Release the warehouse file: close GX's connections and dispose of its engines."""
+    for datasource in context.data_sources.all().values():
+        execution_engine = getattr(datasource, "_execution_engine", None)
+        if execution_engine is not None and hasattr(execution_engine, "close"):
+            execution_engine.close()
+        engine = getattr(datasource, "_engine", None)
+        if engine is not None:
+            engine.dispose()
+
+
+def run_quality(
+    database: Path,
+    output_dir: Path,
+    options: Options | None = None,
+    suites: Iterable[SuiteSpec] = SUITES,
+    gx_dir: Path = GX_DIR,
+) -> QualityRun:
+    """Run every suite's checkpoint against `database` (read-only), raw -> staging -> marts.
+
+    After a layer with a failing suite the later layers are skipped (their inputs are suspect), unless
+    `options.keep_going`.
+    """
+    options = options or Options()
+    if not database.is_file():
+        raise QualityError(f"no warehouse at {database}: run `dbt build` (or `make build`) first")
+    if database.stem in SCHEMAS:
+        # DuckDB names the attached database after the file, and `raw.x` would then be ambiguous.
+        raise QualityError(f"{database}: a warehouse file cannot be named after a schema ({', '.join(SCHEMAS)})")
+    try:
+        connection = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as error:
+        raise QualityError(f"cannot open {database} read-only: {error}") from error
+    try:
+        relations = existing_relations(connection)
+        missing = [name for name in BUILT_MARKERS if name not in relations]
+        if missing:
+            raise QualityError(f"{database} is not a built warehouse (no {', '.join(missing)}): run `dbt build` first")
+        source = detect_source(connection, relations) if options.source == "auto" else options.source
+        if source not in SOURCES:
+            raise QualityError(f"unknown source {source!r}: one of {', '.join(SOURCES)}")
+        parameters = suite_parameters(connection, relations, options)
+    finally:
+        connection.close()
+
+    context = load_context(database, output_dir, gx_dir)
+    verdicts: list[SuiteVerdict] = []
+    failed_layer: str | None = None
+    try:
+        for layer in LAYERS:
+            for spec in (spec for spec in suites if spec.layer == layer):
+                relation = spec.relation_for(source)
+                if failed_layer is not None:
+                    verdicts.append(SuiteVerdict(spec.name, relation, "SKIP", note=f"{failed_layer} failed"))
+                elif relation not in relations:
+                    verdicts.append(
+                        SuiteVerdict(spec.name, relation, "ERROR", note=f"{relation} is not in the warehouse")
+                    )
+                else:
+                    verdicts.append(_run_suite(context, spec, source, parameters))
+            if failed_layer is None and not options.keep_going and not all(v.ok for v in verdicts):
+                failed_layer = layer
+    finally:
+        _close(context)
+    index = output_dir / "data_docs" / DATA_DOCS_SITE / "index.html"
+    return QualityRun(database, source, verdicts, index if index.exists() else None)
+
+
+# --- console output ------------------------------------------------------------------------------
+
+
+def verdict_lines(verdict: SuiteVerdict) -> list[str]:
+    """`PASS raw.transactions  6/6 expectations  0.4s`, plus the failures under a FAIL."""
+    head = f"{verdict.status} {verdict.suite:<29}"
+    if verdict.status in ("PASS", "FAIL"):
+        head += f" {verdict.passed:>2}/{verdict.total:<2} expectations  {verdict.seconds:.1f}s  ({verdict.relation})"
+    else:
+        head += f" {verdict.note}"
+    lines = [head]
+    for failure in verdict.failures:
+        lines.append(f"     failed: {failure.expectation}: {failure.observed}")
+        lines += [f"       {line}" for line in failure.sample]
+    return lines
