@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,9 @@ def load_context(database: Path, output_dir: Path, gx_dir: Path = GX_DIR) -> Any
     import segmentation.quality.duckdb_datasource
     import segmentation.quality.expectations  # noqa: F401
 
+    # Table assets name their schema (`schema_name`), which GX 1.24 deprecates in favour of one schema per
+    # data source; the warehouse spans five schemas, so the assets keep it.
+    warnings.filterwarnings("ignore", message="`schema_name` is deprecated", category=DeprecationWarning)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ[DATABASE_VARIABLE] = str(database.resolve())
     os.environ[OUTPUT_VARIABLE] = str(output_dir.resolve())
