@@ -67,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
     if args.database is None:
         print("segmentation quality: --database is required", file=sys.stderr)
         return 2
+    if not args.database.is_file():
+        print(f"segmentation quality: no warehouse at {args.database}: run `dbt build` first", file=sys.stderr)
+        return 2
     started = time.monotonic()
     print(f"quality: checking {args.database} (read-only) with the checkpoints in {GX_DIR}", flush=True)
     try:

@@ -235,11 +235,15 @@ def verdict_from_result(spec: SuiteSpec, relation: str, results: Iterable[Any], 
 # --- the run -------------------------------------------------------------------------------------
 
 
-def _run_suite(context: Any, spec: SuiteSpec, source: str, parameters: Mapping[str, Any]) -> SuiteVerdict:
+def _run_suite(
+    context: Any, spec: SuiteSpec, source: str, parameters: Mapping[str, Any], run_id: Any, stored: list[Any]
+) -> SuiteVerdict:
+    """Run the suite's checkpoint; appends the keys of its stored validation results to `stored`."""
     relation = spec.relation_for(source)
     started = time.monotonic()
     checkpoint = context.checkpoints.get(spec.checkpoint_for(source))
-    outcome = checkpoint.run(expectation_parameters=dict(parameters))
+    outcome = checkpoint.run(expectation_parameters=dict(parameters), run_id=run_id)
+    stored += list(outcome.run_results)
     results = [result for suite_result in outcome.run_results.values() for result in suite_result.results]
     return verdict_from_result(spec, relation, results, time.monotonic() - started)
 
@@ -290,7 +294,12 @@ def run_quality(
         connection.close()
 
     context = load_context(database, output_dir, gx_dir)
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    # One run id for every checkpoint of this run, so Data Docs list them together.
+    run_id = RunIdentifier(run_name=f"{database.name} ({source})", run_time=dt.datetime.now(dt.UTC))
     verdicts: list[SuiteVerdict] = []
+    stored: list[Any] = []
     failed_layer: str | None = None
     try:
         for layer in LAYERS:
@@ -303,13 +312,17 @@ def run_quality(
                         SuiteVerdict(spec.name, relation, "ERROR", note=f"{relation} is not in the warehouse")
                     )
                 else:
-                    verdicts.append(_run_suite(context, spec, source, parameters))
+                    verdicts.append(_run_suite(context, spec, source, parameters, run_id, stored))
             if failed_layer is None and not options.keep_going and not all(v.ok for v in verdicts):
                 failed_layer = layer
     finally:
         _close(context)
-    index = output_dir / "data_docs" / DATA_DOCS_SITE / "index.html"
-    return QualityRun(database, source, verdicts, index if index.exists() else None)
+    index = None
+    if stored:
+        # This run's pages plus the index of every stored run.
+        context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=stored)
+        index = output_dir / "data_docs" / DATA_DOCS_SITE / "index.html"
+    return QualityRun(database, source, verdicts, index)
 
 
 # --- console output ------------------------------------------------------------------------------
