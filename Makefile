@@ -51,7 +51,7 @@ lock: venv  ## re-resolve requirements.in into requirements.lock
 	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock
 
 seeds: venv  ## regenerate the demo seeds with the generator
-	$(BIN)/segmentation generate --seeds seeds/demo
+	$(BIN)/segmentation generate --seeds seeds/demo --docs docs/demo_data.md
 
 bench: venv  ## benchmark 1M/10M lines (BENCH_SIZES to change)
 	$(BIN)/segmentation bench --sizes $${BENCH_SIZES:-1000000,10000000}

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import SHARED_DATA, Build
-from segmentation import PROJECT_DIR, cli, report
+from segmentation import PROJECT_DIR, cli, markdown, report
 from segmentation.dbt_runner import dbt_env
 
 ONLINE_RETAIL = SHARED_DATA / "uci_online_retail" / "online_retail.csv.gz"
@@ -204,10 +204,9 @@ def test_report_command(uci_build: Build, tmp_path: Path) -> None:
 
 def test_readme_results_section_matches_a_fresh_build(uci_build: Build) -> None:
     """The README's results section is the `report` output of this build (regenerate it with `make uci`)."""
-    begin, end = report.markers("online_retail")
-    readme = (PROJECT_DIR / "README.md").read_text()
-    assert begin in readme and end in readme
-    committed = readme.split(begin)[1].split(end)[0].strip().splitlines()
+    committed_text = markdown.section((PROJECT_DIR / "README.md").read_text(), "online_retail")
+    assert committed_text is not None, "README.md lacks the generated section online_retail"
+    committed = committed_text.strip().splitlines()
     timing = [line for line in committed if line.startswith("`dbt build` (models and every data test) took")]
     assert len(timing) == 1, "the section gives the build time"
     data = report.collect(uci_build.database)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from segmentation import markdown
 
 REJECTION_REASONS: tuple[str, ...] = (
     "missing_invoice",
@@ -334,21 +335,7 @@ def build_seconds_from(run_results: Path) -> float:
     return float(json.loads(run_results.read_text())["elapsed_time"])
 
 
-def markers(name: str) -> tuple[str, str]:
-    """The comment lines that delimit a generated section called `name` in a Markdown file."""
-    return (
-        f"<!-- BEGIN generated section {name}: `segmentation report --section {name}`, do not edit by hand -->",
-        f"<!-- END generated section {name} -->",
-    )
-
-
-def replace_section(document: str, name: str, text: str) -> str:
-    """`document` with the text between the markers of section `name` replaced by `text`."""
-    begin, end = markers(name)
-    pattern = re.compile(re.escape(begin) + r"\n.*?" + re.escape(end), re.DOTALL)
-    if not pattern.search(document):
-        raise SystemExit(f"segmentation report: no section '{name}' in the document; add the two lines\n{begin}\n{end}")
-    return pattern.sub(lambda _: f"{begin}\n{text.rstrip()}\n{end}", document, count=1)
+REPORT_COMMAND = "segmentation report --section {name}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -364,7 +351,8 @@ def run(args: argparse.Namespace) -> int:
     text = render(collect(database), build_seconds, args.title, args.heading_level)
     if args.section is not None:
         target: Path = args.output or Path("README.md")
-        target.write_text(replace_section(target.read_text(), args.section, text))
+        command = REPORT_COMMAND.format(name=args.section)
+        target.write_text(markdown.replace_section(target.read_text(), args.section, command, text))
         print(f"report: updated section {args.section} of {target}", file=sys.stderr)
     elif args.output is None:
         sys.stdout.write(text)
