@@ -174,6 +174,11 @@ _LAST_SNAPSHOT = (
     "(customer_id, snapshot_month) = (select (customer_id, snapshot_month) from marts.fct_customer_snapshots"
     " order by snapshot_month desc, customer_id limit 1)"
 )
+_LAST_SEGMENT = (
+    "(snapshot_month, segment_type, segment) = (select (snapshot_month, segment_type, segment)"
+    " from marts.mart_segment_summary where segment_type = 'value_tier' order by snapshot_month desc, segment"
+    " limit 1)"
+)
 
 # (statements breaking the copy, failing suite, name of the failing expectation, text in its failure line)
 BROKEN: dict[str, tuple[list[str], str, str, str]] = {
@@ -229,6 +234,27 @@ BROKEN: dict[str, tuple[list[str], str, str, str]] = {
         ],
         "marts.fct_customer_months",
         "category_sum_identity",
+        "1 failing row",
+    ),
+    "account_share_above_one": (
+        [f"update marts.mart_segment_summary set account_share = 1.5 where {_LAST_SEGMENT}"],
+        "marts.mart_segment_summary",
+        "expect_column_values_to_be_between(account_share)",
+        "1 of",
+    ),
+    "revenue_shares_do_not_sum_to_one": (
+        [f"update marts.mart_segment_summary set revenue_share = revenue_share + 0.1 where {_LAST_SEGMENT}"],
+        "marts.mart_segment_summary",
+        "shares_sum_to_one",
+        "1 failing row",
+    ),
+    "monthly_revenue_bridge_broken": (
+        [
+            "update marts.mart_monthly_revenue set expansion_revenue = expansion_revenue + 10"
+            " where revenue_month = (select max(revenue_month) from marts.mart_monthly_revenue)"
+        ],
+        "marts.mart_monthly_revenue",
+        "revenue_bridge_balances",
         "1 failing row",
     ),
 }

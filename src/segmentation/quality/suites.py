@@ -241,7 +241,7 @@ STAGING_TRANSACTIONS = SuiteSpec(
     ),
 )
 
-# --- marts ----------------------------------------------------------------------------------------
+# --- marts: core facts and dimension ------------------------------------------------------------
 
 FCT_TRANSACTIONS = SuiteSpec(
     name="marts.fct_transactions",
@@ -399,6 +399,118 @@ DIM_CUSTOMERS = SuiteSpec(
     ),
 )
 
+# --- marts: BI summaries (SPEC §7) ---------------------------------------------------------------
+
+_SEGMENT_SETS = " or ".join(
+    f"(segment_type = '{segment_type}' and segment not in ({', '.join(repr(value) for value in values)}))"
+    for segment_type, values in (
+        ("value_tier", VALUE_TIERS),
+        ("pareto_tier", PARETO_TIERS),
+        ("value_potential_cell", CELLS),
+        ("relationship_level", RELATIONSHIP_LEVELS),
+    )
+)
+
+#: Shares are ratios rounded to DECIMAL(38,10) per segment: their sums are compared at this tolerance.
+SHARE_TOLERANCE = "0.000001"
+
+MART_SEGMENT_SUMMARY = SuiteSpec(
+    name="marts.mart_segment_summary",
+    layer="marts",
+    relations={"*": "marts.mart_segment_summary"},
+    keys=("snapshot_month", "segment_type", "segment"),
+    expectations=(
+        *_not_null("snapshot_month", "segment_type", "segment", "accounts", "account_share"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["snapshot_month", "segment_type", "segment"]),
+        _in_set("segment_type", SEGMENT_TYPES),
+        _sql(
+            "segment_in_its_set",
+            "Each segment is one of the labels of its segment_type (SPEC §5).",
+            f"""
+            select snapshot_month, segment_type, segment
+            from {{batch}}
+            where {_SEGMENT_SETS}
+            """,
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="account_share", min_value=0, max_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="snapshot_month", max_value=_param("as_of_month")),
+        _sql(
+            "shares_sum_to_one",
+            "SPEC §7: per snapshot_month and segment_type, account_share sums to 1, and so does revenue_share"
+            " (a segment's revenue_share can be negative; it is null only when the month's total is 0).",
+            f"""
+            select
+                snapshot_month,
+                segment_type,
+                sum(account_share) as account_share,
+                sum(revenue_share) as revenue_share,
+                sum(t12m_revenue) as t12m_revenue
+            from {{batch}}
+            group by snapshot_month, segment_type
+            having
+                abs(sum(account_share) - 1) > {SHARE_TOLERANCE}
+                or (sum(t12m_revenue) != 0 and (sum(revenue_share) is null
+                    or abs(sum(revenue_share) - 1) > {SHARE_TOLERANCE}))
+            order by snapshot_month, segment_type
+            """,
+        ),
+    ),
+)
+
+_MOVEMENT_COLUMNS = (
+    "new_revenue",
+    "reactivation_revenue",
+    "expansion_revenue",
+    "contraction_revenue",
+    "churned_revenue",
+    "inactive_change",
+)
+_MOVEMENT_LIST = ", ".join(f"months.{column}" for column in _MOVEMENT_COLUMNS)
+_MOVEMENT_SUM = " + ".join(f"months.{column}" for column in _MOVEMENT_COLUMNS)
+
+MART_MONTHLY_REVENUE = SuiteSpec(
+    name="marts.mart_monthly_revenue",
+    layer="marts",
+    relations={"*": "marts.mart_monthly_revenue"},
+    keys=("revenue_month",),
+    expectations=(
+        *_not_null("revenue_month", "revenue", "opening_revenue", "closing_revenue"),
+        gxe.ExpectColumnValuesToBeUnique(column="revenue_month"),
+        gxe.ExpectColumnValuesToBeBetween(column="revenue_month", max_value=_param("as_of_month")),
+        _sql(
+            "revenue_bridge_balances",
+            "SPEC §7: opening_revenue + the movement sums = closing_revenue = revenue, and opening_revenue is the"
+            " previous month's revenue (0 in the first month). Returns the months where it does not hold.",
+            f"""
+            select
+                months.revenue_month,
+                months.opening_revenue,
+                {_MOVEMENT_LIST},
+                months.closing_revenue,
+                months.revenue,
+                coalesce(previous.revenue, 0) as previous_revenue
+            from {{batch}} as months
+            left join {{batch}} as previous
+                on previous.revenue_month = cast(months.revenue_month - interval 1 month as date)
+            where
+                abs(months.opening_revenue + {_MOVEMENT_SUM} - months.closing_revenue) > {TOLERANCE}
+                or abs(months.closing_revenue - months.revenue) > {TOLERANCE}
+                or abs(months.opening_revenue - coalesce(previous.revenue, 0)) > {TOLERANCE}
+            order by months.revenue_month
+            """,
+        ),
+        _sql(
+            "monthly_category_sum",
+            "SPEC §4: each month's conversion + retention + penetration revenue = revenue.",
+            f"""
+            select revenue_month, revenue, conversion_revenue, retention_revenue, penetration_revenue
+            from {{batch}}
+            where abs(conversion_revenue + retention_revenue + penetration_revenue - revenue) > {TOLERANCE}
+            """,
+        ),
+    ),
+)
+
 #: Every suite, in the order the checkpoints run: layer by layer, raw -> staging -> marts.
 SUITES: tuple[SuiteSpec, ...] = (
     RAW_TRANSACTIONS,
@@ -408,4 +520,6 @@ SUITES: tuple[SuiteSpec, ...] = (
     FCT_CUSTOMER_MONTHS,
     FCT_CUSTOMER_SNAPSHOTS,
     DIM_CUSTOMERS,
+    MART_MONTHLY_REVENUE,
+    MART_SEGMENT_SUMMARY,
 )
