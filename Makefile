@@ -29,8 +29,8 @@ dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	$(BIN)/dbt build
 
-quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH
-	$(BIN)/segmentation quality --database $(DUCKDB_PATH)
+quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH (options: QUALITY_ARGS=...)
+	$(BIN)/segmentation quality --database $(DUCKDB_PATH) $(QUALITY_ARGS)
 
 build: dbt-build quality  ## set up, dbt build on the demo data, then the quality checkpoints
 
@@ -61,7 +61,7 @@ UCI_TARGET := warehouse/online_retail_target
 
 uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, README results
 	DUCKDB_PATH=$(UCI_DB) DBT_TARGET_PATH=$(UCI_TARGET) $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
-	$(BIN)/segmentation quality --database $(UCI_DB)
+	$(BIN)/segmentation quality --database $(UCI_DB) --reporting-currency GBP
 	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
 		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 

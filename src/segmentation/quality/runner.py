@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,8 @@ def expectation_name_key(expectation: Any) -> tuple[str, str]:
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, dt.date | dt.datetime):
