@@ -300,6 +300,19 @@ def test_failure_shows_sample_keys(broken_copy: Callable[[Sequence[str]], Path],
     assert [v.status for v in result.verdicts if v.suite != verdict.suite] == ["PASS"] * (len(SUITES) - 1)
 
 
+def test_raw_data_path_build_is_checked_through_its_adapter_view(
+    folder_build: Callable[..., Build], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A build on Parquet files (var raw_data_path): the raw suites validate staging's adapter view."""
+    data = tmp_path / "data"
+    assert main(["generate", "--lines", "20000", "--out", str(data), "--seed", "3"]) == 0
+    build = folder_build(data)
+    code, out = _quality(capsys, build.database, tmp_path / "out")
+    assert code == 0, out
+    assert "raw input read from files (staging.stg_canonical__transactions)" in out
+    assert "PASS raw.transactions" in out and "(staging.stg_canonical__transactions)" in out
+
+
 def test_raw_row_count_band(demo_build: Build, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = demo_build.scalar("select count(*) from raw.raw_transactions")
     code, out = _quality(capsys, demo_build.database, tmp_path / "out", "--max-raw-rows", str(rows - 1))
