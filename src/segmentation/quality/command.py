@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
@@ -20,13 +21,15 @@ Check a DuckDB warehouse built by `dbt build` with the Great Expectations checkp
 layer: raw (the raw transactions: expected columns, row count, share of well-formed dates, numbers and
 currency codes), staging (unique keys, currencies and rates from the FX table, amount = quantity x
 unit_price x fx_rate, plausible dates, raw rows = staged + rejected) and marts (tiers, categories,
-movements and cells in their sets, potential >= 0, the monthly revenue bridge and the category sums).
+movements and cells in their sets, potential >= 0, segment shares in [0, 1] summing to 1, the revenue
+bridges and the category sums).
 
 Prints one line per suite (PASS / FAIL, expectations passed, time); under a FAIL, each failing
 expectation with what was observed and a sample of failing values or row keys. A failing layer stops
 the run (later layers print SKIP) unless --keep-going. Exit code 0 when every suite passes, 1 when one
 fails, 2 when the warehouse cannot be checked. The warehouse is opened read-only and validated in place
-(SQL inside DuckDB, no network). HTML Data Docs are written to OUTPUT/data_docs/local_site/index.html.
+(SQL inside DuckDB, no network). HTML Data Docs are written to OUTPUT/data_docs/local_site/index.html
+(default gx/uncommitted/data_docs/local_site/index.html). More: docs/quality.md.
 """
 
 EPILOG = """\
@@ -35,6 +38,27 @@ examples:
   segmentation quality --database warehouse/online_retail.duckdb --reporting-currency GBP
   segmentation quality --database big.duckdb --min-raw-rows 900000 --max-raw-rows 1100000
 """
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 1")
+    return value
+
+
+def _date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text} is not a date YYYY-MM-DD") from error
+
+
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"{text} is not a 3-letter currency code")
+    return code
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -112,11 +136,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--database", type=Path, help="the DuckDB file built by `dbt build` (e.g. $DUCKDB_PATH)")
+    parser.add_argument(
+        "--database", type=Path, metavar="PATH", help="the DuckDB file built by `dbt build` (e.g. $DUCKDB_PATH)"
+    )
     parser.add_argument(
         "--output",
         type=Path,
         default=DEFAULT_OUTPUT_DIR,
+        metavar="DIR",
         help="folder for validation results and Data Docs (default: gx/uncommitted, git-ignored)",
     )
     parser.add_argument(
@@ -127,27 +154,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "files = var raw_data_path, online_retail = the UCI file",
     )
     parser.add_argument(
-        "--min-raw-rows", type=int, default=1, help="raw transaction rows expected at least (default 1)"
+        "--min-raw-rows", type=int, default=1, metavar="N", help="raw transaction rows expected at least (default 1)"
     )
     parser.add_argument(
         "--max-raw-rows",
         type=int,
         default=100_000_000,
+        metavar="N",
         help="raw transaction rows expected at most (default 100,000,000)",
     )
     parser.add_argument(
         "--raw-format-share",
-        type=float,
+        type=_share,
         default=0.99,
+        metavar="SHARE",
         help="share of non-null raw dates, numbers and currency codes that must be well formed (default 0.99)",
     )
     parser.add_argument(
-        "--min-date", default="1990-01-01", help="earliest plausible invoice date, YYYY-MM-DD (default 1990-01-01)"
+        "--min-date",
+        type=_date,
+        default="1990-01-01",
+        metavar="DATE",
+        help="earliest plausible invoice date, YYYY-MM-DD (default 1990-01-01)",
     )
-    parser.add_argument("--max-date", default=None, help="latest plausible invoice date, YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--max-date",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="latest plausible invoice date, YYYY-MM-DD (default: today)",
+    )
     parser.add_argument(
         "--reporting-currency",
+        type=_currency,
         default="USD",
+        metavar="CODE",
         help="the build's var reporting_currency (default USD); the only currency allowed without FX rates",
     )
     parser.add_argument("--keep-going", action="store_true", help="run every layer even after a layer failed")
