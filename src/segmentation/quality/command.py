@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
     """The command; returns the exit code."""
     # Great Expectations takes seconds to import: only when the command runs.
     from segmentation.quality.gx_project import write_project
-    from segmentation.quality.runner import QualityError, run_quality, verdict_lines
+    from segmentation.quality.runner import QualityError, run_quality
+    from segmentation.quality.verdicts import verdict_lines
 
     if args.write_gx:
         written = write_project(GX_DIR)
@@ -196,6 +197,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--write-gx",
         action="store_true",
         help="maintainers: rewrite gx/ (suites, validation definitions, checkpoints) from "
-        "src/segmentation/quality/suites.py, then exit",
+        "src/segmentation/quality/suites/, then exit",
     )
     parser.set_defaults(handler=_console)

@@ -1,4 +1,4 @@
-"""The Great Expectations file context in `gx/`: write it from `suites.py`, load it to run the checkpoints.
+"""The Great Expectations file context in `gx/`: write it from `suites/`, load it to run the checkpoints.
 
 `gx/` holds, under version control:
 
@@ -40,7 +40,7 @@ _NAMESPACE = uuid.UUID("0b6a1f8e-3c52-4d55-9a3e-6f1d2c7b8e90")
 
 _HEADER = """\
 # Great Expectations file context of the revenue-segmentation project (GX 1.x).
-# GENERATED from src/segmentation/quality/suites.py by `segmentation quality --write-gx`: edit the suites
+# GENERATED from src/segmentation/quality/suites/ by `segmentation quality --write-gx`: edit the suites
 # there, not the files in gx/. Run the checkpoints with `make quality` / `segmentation quality --database PATH`,
 # which sets the two config variables below:
 #   SEGMENTATION_QUALITY_DATABASE  the DuckDB warehouse, opened read-only
@@ -184,7 +184,7 @@ def project_files() -> dict[str, str]:
 
 
 def write_project(gx_dir: Path = GX_DIR) -> list[Path]:
-    """Rewrite the committed part of the file context from suites.py; returns the files written."""
+    """Rewrite the committed part of the file context from suites/; returns the files written."""
     written = []
     for folder in ("expectations", "validation_definitions", "checkpoints"):
         for stale in (gx_dir / folder).rglob("*.json") if (gx_dir / folder).exists() else []:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import duckdb
 from segmentation.quality.gx_project import DATA_DOCS_SITE, load_context
 from segmentation.quality.layout import GX_DIR, SOURCES
 from segmentation.quality.suites import LAYERS, SUITES, SuiteSpec
+from segmentation.quality.verdicts import SuiteVerdict, verdict_from_result
 
 #: Schemas of the warehouse (dbt_project.yml).
 SCHEMAS: tuple[str, ...] = ("raw", "staging", "audit", "intermediate", "marts")
@@ -44,31 +44,6 @@ class Options:
     max_date: str | None = None  # default: today
     reporting_currency: str = "USD"
     keep_going: bool = False
-
-
-@dataclass
-class Failure:
-    """One failing expectation: its name, what GX observed and a sample of failing values / keys / rows."""
-
-    expectation: str
-    observed: str
-    sample: list[str] = field(default_factory=list)
-
-
-@dataclass
-class SuiteVerdict:
-    suite: str
-    relation: str
-    status: str  # PASS, FAIL, ERROR (could not run) or SKIP (an earlier layer failed)
-    passed: int = 0
-    total: int = 0
-    seconds: float = 0.0
-    failures: list[Failure] = field(default_factory=list)
-    note: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "PASS"
 
 
 @dataclass
@@ -134,105 +109,6 @@ def suite_parameters(connection: duckdb.DuckDBPyConnection, relations: set[str],
         "as_of_date": as_of_date.isoformat() if as_of_date else None,
         "as_of_month": as_of_month.isoformat() if as_of_month else None,
     }
-
-
-# --- GX results -> verdicts ------------------------------------------------------------------------
-
-
-def expectation_name(config: Any) -> str:
-    """`monthly_bridge_identity` for a SQL check, else the expectation type and its column(s)."""
-    kwargs = dict(config.kwargs)
-    if kwargs.get("check"):
-        return str(kwargs["check"])
-    target = kwargs.get("column") or ", ".join(kwargs.get("column_list") or [])
-    return f"{config.type}({target})" if target else str(config.type)
-
-
-def expectation_name_key(expectation: Any) -> tuple[str, str]:
-    """(type, kwargs) of an expectation or its configuration, to match results to suite positions."""
-    config = expectation.configuration if hasattr(expectation, "configuration") else expectation
-    kwargs = {key: value for key, value in dict(config.kwargs).items() if key != "batch_id"}
-    return str(config.type), repr(sorted(kwargs.items(), key=lambda item: item[0]))
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    text = str(value) if value is None or not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _row(mapping: Mapping[str, Any]) -> str:
-    return " ".join(f"{key}={_value(value)}" for key, value in mapping.items())
-
-
-def _exception_message(exception_info: Any) -> str | None:
-    if not exception_info:
-        return None
-    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
-    for info in infos:
-        if isinstance(info, Mapping) and info.get("raised_exception"):
-            message = str(info.get("exception_message") or "").strip().splitlines()
-            return message[0] if message else "exception while computing the expectation"
-    return None
-
-
-def describe_failure(result: Any) -> Failure:
-    """What a failing ExpectationValidationResult says, in a few lines."""
-    config = result.expectation_config
-    kwargs = dict(config.kwargs)
-    outcome: Mapping[str, Any] = result.result or {}
-    name = expectation_name(config)
-    error = _exception_message(result.exception_info)
-    if error:
-        return Failure(name, f"error: {error}")
-    if "unexpected_count" in outcome:
-        mostly = kwargs.get("mostly")
-        observed = (
-            f"{outcome['unexpected_count']:,} of {outcome.get('element_count', 0):,} rows unexpected"
-            f" ({outcome.get('unexpected_percent') or 0:.3g} % of non-null values"
-            + (f", allowed {(1 - float(mostly)) * 100:.3g} %)" if mostly is not None else ")")
-        )
-        sample = []
-        if outcome.get("partial_unexpected_list"):
-            values = ", ".join(_value(value) for value in outcome["partial_unexpected_list"][:5])
-            sample.append(f"values: {values}")
-        sample += [f"key: {_row(keys)}" for keys in (outcome.get("partial_unexpected_index_list") or [])[:5]]
-        return Failure(name, observed, sample)
-    details = outcome.get("details") or {}
-    if "unexpected_rows" in details:
-        count = outcome.get("observed_value", 0)
-        rows = details["unexpected_rows"]
-        return Failure(name, f"{count:,} failing row{'s' if count != 1 else ''}", [_row(row) for row in rows])
-    mismatched = details.get("mismatched")
-    if isinstance(mismatched, Mapping):
-        missing = mismatched.get("missing") or []
-        return Failure(name, f"missing columns: {', '.join(missing)}; found: {', '.join(outcome['observed_value'])}")
-    if "observed_value" in outcome:
-        bounds = {key: kwargs[key] for key in ("min_value", "max_value") if kwargs.get(key) is not None}
-        expected = f" (expected {_row(bounds)})" if bounds else ""
-        return Failure(name, f"observed {_value(outcome['observed_value'])}{expected}")
-    return Failure(name, "failed")
-
-
-def verdict_from_result(spec: SuiteSpec, relation: str, results: Iterable[Any], seconds: float) -> SuiteVerdict:
-    # In the order of the suite (GX returns them grouped by the metrics they share).
-    position = {expectation_name_key(e): i for i, e in enumerate(spec.expectations)}
-    results = sorted(results, key=lambda result: position.get(expectation_name_key(result.expectation_config), 0))
-    failing = [result for result in results if not result.success]
-    return SuiteVerdict(
-        suite=spec.name,
-        relation=relation,
-        status="FAIL" if failing else "PASS",
-        passed=len(results) - len(failing),
-        total=len(results),
-        seconds=seconds,
-        failures=[describe_failure(result) for result in failing],
-    )
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -326,20 +202,3 @@ def run_quality(
         context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=stored)
         index = output_dir / "data_docs" / DATA_DOCS_SITE / "index.html"
     return QualityRun(database, source, verdicts, index)
-
-
-# --- console output ------------------------------------------------------------------------------
-
-
-def verdict_lines(verdict: SuiteVerdict) -> list[str]:
-    """`PASS raw.transactions  6/6 expectations  0.4s`, plus the failures under a FAIL."""
-    head = f"{verdict.status} {verdict.suite:<29}"
-    if verdict.status in ("PASS", "FAIL"):
-        head += f" {verdict.passed:>2}/{verdict.total:<2} expectations  {verdict.seconds:.1f}s  ({verdict.relation})"
-    else:
-        head += f" {verdict.note}"
-    lines = [head]
-    for failure in verdict.failures:
-        lines.append(f"     failed: {failure.expectation}: {failure.observed}")
-        lines += [f"       {line}" for line in failure.sample]
-    return lines
