@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs clean
+.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -60,8 +60,12 @@ uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duck
 	DUCKDB_PATH=warehouse/online_retail.duckdb $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
 	$(BIN)/segmentation quality --database warehouse/online_retail.duckdb
 
-docs: venv  ## generate dbt docs into target/
+docs: venv  ## generate dbt docs into target/ (after make build; browse with .venv/bin/dbt docs serve)
 	$(BIN)/dbt docs generate
+
+semantic: venv  ## validate the semantic layer against $DUCKDB_PATH (after make build): dbt parse + mf validate-configs
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
 
 clean:  ## remove the warehouse and dbt artefacts (keeps .venv)
 	rm -rf warehouse target logs

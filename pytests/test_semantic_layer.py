@@ -40,6 +40,9 @@ MONTHLY_METRICS = {
     "t12m_arpa": "t12m_arpa",
     "nrr": "nrr_t12m",
     "grr": "grr_t12m",
+    "retained_base_t12m_revenue": "retained_base_t12m_revenue",
+    "retained_net_t12m_revenue": "retained_net_t12m_revenue",
+    "retained_gross_t12m_revenue": "retained_gross_t12m_revenue",
 }
 
 Rows = dict[tuple[str, ...], dict[str, float | None]]
@@ -214,18 +217,20 @@ def test_semi_additive_metrics_take_the_last_month_of_a_quarter(mf_project: Metr
         assert mismatches(actual, expected) == [], metric
 
 
-def test_point_in_time_segments_match_segment_summary(mf_project: MetricFlowProject) -> None:
-    """t12m_arpa by the value tier of each month (customer_snapshot entity) = mart_segment_summary.arpa."""
-    rows = mf_project.query(["t12m_arpa"], ["metric_time__month", "customer_snapshot__value_tier"])
-    actual = {key: values["t12m_arpa"] for key, values in rows.items()}
-    expected = {
-        (month.isoformat(), segment): as_float(arpa)
-        for month, segment, arpa in mf_project.sql(
-            "select snapshot_month, segment, arpa from marts.mart_segment_summary where segment_type = 'value_tier'"
-        )
-    }
-    assert {tier for _, tier in expected} == {"high", "medium", "low", "inactive"}
-    assert mismatches(actual, expected) == []
+@pytest.mark.parametrize("segment_type", ["value_tier", "pareto_tier", "value_potential_cell", "relationship_level"])
+def test_point_in_time_segments_match_segment_summary(mf_project: MetricFlowProject, segment_type: str) -> None:
+    """By each month's label (customer_snapshot entity), the T12M metrics are mart_segment_summary's figures."""
+    metrics = {"t12m_arpa": "arpa", "t12m_revenue": "t12m_revenue", "growth_potential": "potential"}
+    rows = mf_project.query(metrics, ["metric_time__month", f"customer_snapshot__{segment_type}"])
+    summary = mf_project.sql(
+        f"select snapshot_month, segment, {', '.join(metrics.values())} from marts.mart_segment_summary"
+        f" where segment_type = '{segment_type}'"
+    )
+    assert len({segment for _, segment, *_ in summary}) >= 4
+    for position, metric in enumerate(metrics):
+        expected = {(month.isoformat(), segment): as_float(values[position]) for month, segment, *values in summary}
+        actual = {key: values[metric] for key, values in rows.items()}
+        assert mismatches(actual, expected) == [], metric
 
 
 def test_customer_dimensions_split_revenue(mf_project: MetricFlowProject) -> None:
