@@ -51,14 +51,19 @@ lock: venv  ## re-resolve requirements.in into requirements.lock
 	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock
 
 seeds: venv  ## regenerate the demo seeds with the generator
-	$(BIN)/segmentation generate --seeds seeds/demo
+	$(BIN)/segmentation generate --seeds seeds/demo --docs docs/demo_data.md
 
 bench: venv  ## benchmark 1M/10M lines (BENCH_SIZES to change)
 	$(BIN)/segmentation bench --sizes $${BENCH_SIZES:-1000000,10000000}
 
-uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb + checkpoints
-	DUCKDB_PATH=warehouse/online_retail.duckdb $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
-	$(BIN)/segmentation quality --database warehouse/online_retail.duckdb
+UCI_DB := warehouse/online_retail.duckdb
+UCI_TARGET := warehouse/online_retail_target
+
+uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, README results
+	DUCKDB_PATH=$(UCI_DB) DBT_TARGET_PATH=$(UCI_TARGET) $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
+	$(BIN)/segmentation quality --database $(UCI_DB)
+	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
+		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 
 docs: venv  ## generate dbt docs into target/ (after make build; browse with .venv/bin/dbt docs serve)
 	$(BIN)/dbt docs generate

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import SHARED_DATA, Build
-from segmentation import PROJECT_DIR, cli
+from segmentation import PROJECT_DIR, cli, markdown, report
 from segmentation.dbt_runner import dbt_env
 
 ONLINE_RETAIL = SHARED_DATA / "uci_online_retail" / "online_retail.csv.gz"
@@ -200,6 +200,19 @@ def test_report_command(uci_build: Build, tmp_path: Path) -> None:
     assert "took 12.5 s" in text
     for heading in ("Value tiers", "Pareto tiers", "Value x potential matrix", "T12M headline figures"):
         assert heading in text
+
+
+def test_readme_results_section_matches_a_fresh_build(uci_build: Build) -> None:
+    """The README's results section is the `report` output of this build (regenerate it with `make uci`)."""
+    committed_text = markdown.section((PROJECT_DIR / "README.md").read_text(), "online_retail")
+    assert committed_text is not None, "README.md lacks the generated section online_retail"
+    committed = committed_text.strip().splitlines()
+    timing = [line for line in committed if line.startswith("`dbt build` (models and every data test) took")]
+    assert len(timing) == 1, "the section gives the build time"
+    data = report.collect(uci_build.database)
+    data.database = "warehouse/online_retail.duckdb"
+    rendered = report.render(data, None, "Results on the UCI Online Retail file", level=3).strip().splitlines()
+    assert [line for line in committed if line not in timing] == rendered, "README results are stale: run `make uci`"
 
 
 def test_sqlfluff_lints_the_adapter(tmp_path: Path) -> None:
