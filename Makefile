@@ -65,7 +65,7 @@ uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duck
 	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
 		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 
-docs: venv  ## generate dbt docs into target/ (after make build; browse with .venv/bin/dbt docs serve)
+docs: venv  ## generate dbt docs into target/ (after make build; README, Docs)
 	$(BIN)/dbt docs generate
 
 semantic: venv  ## validate the semantic layer against $DUCKDB_PATH (after make build): dbt parse + mf validate-configs
