@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs clean
+.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -65,8 +65,12 @@ uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duck
 	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
 		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 
-docs: venv  ## generate dbt docs into target/
+docs: venv  ## generate dbt docs into target/ (after make build; README, Docs)
 	$(BIN)/dbt docs generate
+
+semantic: venv  ## validate the semantic layer against $DUCKDB_PATH (after make build): dbt parse + mf validate-configs
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
 
 clean:  ## remove the warehouse and dbt artefacts (keeps .venv)
 	rm -rf warehouse target logs

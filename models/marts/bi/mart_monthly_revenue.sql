@@ -1,6 +1,7 @@
 -- SPEC §7: one row per revenue_month from the earliest month of any core line to as_of_month: revenue
 -- and its categories, the revenue bridge (opening + movement sums = closing), active accounts, orders,
--- ARPA and purchase frequency, and the T12M figures (t12m_revenue, active accounts, ARPA, NRR, GRR).
+-- ARPA and purchase frequency, and the T12M figures (t12m_revenue, active accounts, ARPA, NRR, GRR) with the
+-- NRR / GRR numerators and denominator as extra columns (retained_*).
 with customer_months as (
     select * from {{ ref('fct_customer_months') }}
 ),
@@ -134,7 +135,11 @@ final as (
         cast(t12m_active_accounts as bigint) as t12m_active_accounts,
         {{ ratio('t12m_revenue', 't12m_active_accounts') }} as t12m_arpa,
         {{ ratio('net_t12m_revenue', 'base_t12m_revenue') }} as nrr_t12m,
-        {{ ratio('gross_t12m_revenue', 'base_t12m_revenue') }} as grr_t12m
+        {{ ratio('gross_t12m_revenue', 'base_t12m_revenue') }} as grr_t12m,
+        -- NRR / GRR parts, so the semantic layer can rebuild the ratios at any grain (beyond SPEC §7)
+        {{ money('base_t12m_revenue') }} as retained_base_t12m_revenue,
+        {{ money('net_t12m_revenue') }} as retained_net_t12m_revenue,
+        {{ money('gross_t12m_revenue') }} as retained_gross_t12m_revenue
     from joined
 )
 
