@@ -78,6 +78,15 @@ def options_from(args: argparse.Namespace) -> Options:
 
 def run(args: argparse.Namespace) -> int:
     """The command; returns the exit code."""
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (e.g. `segmentation quality ... | head`): stop quietly, as a failure.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     # Great Expectations takes seconds to import: only when the command runs.
     from segmentation.quality.gx_project import write_project
     from segmentation.quality.runner import QualityError, run_quality
@@ -111,22 +120,6 @@ def run(args: argparse.Namespace) -> int:
     status = "all suites passed" if result.success else f"{failed} of {len(result.verdicts)} suites did not pass"
     print(f"quality: {status} in {time.monotonic() - started:.1f}s")
     return 0 if result.success else 1
-
-
-def _console(args: argparse.Namespace) -> int:
-    """Run, flush, then end the process with os._exit.
-
-    Once GX and duckdb-engine are both loaded, DuckDB 2.0's nanobind bindings print dozens of spurious
-    "leaked instance" lines during interpreter teardown. Everything is written and closed by now, so the
-    teardown is skipped. Tests call `run` instead.
-    """
-    try:
-        code = run(args)
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # e.g. `segmentation quality ... | head`: the reader went away
-        code = 1
-    os._exit(code)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -199,4 +192,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="maintainers: rewrite gx/ (suites, validation definitions, checkpoints) from "
         "src/segmentation/quality/suites/, then exit",
     )
-    parser.set_defaults(handler=_console)
+    parser.set_defaults(handler=run)

@@ -18,6 +18,10 @@ GX 1.24 validates SQL data through SQLAlchemy. With duckdb-engine 0.17 two thing
    *without* the schema, which does not resolve. `DuckDBExecutionEngine.get_inspector` wraps the SQLAlchemy
    inspector and answers `get_columns` / `get_pk_constraint` from DuckDB's `information_schema` instead.
 
+Also, at interpreter exit, `_drop_duckdb_try_cast_compiler` unhooks duckdb-engine's `TRY_CAST` compiler from
+SQLAlchemy: with GX loaded, that registration keeps duckdb-engine's module (and DuckDB objects) alive past
+the end of DuckDB's bindings, which then print dozens of false "nanobind: leaked instance" lines.
+
 `DuckDBDatasource` is a fluent SQL data source of type `duckdb` that uses this engine. Subclassing
 `SQLDatasource` with a new `type` is GX's documented way to add a data source type: importing this module
 registers it, so `context.data_sources.add_duckdb(...)` exists and a `type: duckdb` entry in
@@ -30,6 +34,7 @@ checkpoints can run while other processes read the file, never while dbt writes 
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
@@ -39,6 +44,15 @@ from great_expectations.datasource.fluent import SQLDatasource
 from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 
 __all__ = ["DuckDBDatasource", "DuckDBExecutionEngine"]
+
+
+def _drop_duckdb_try_cast_compiler() -> None:
+    dispatcher = getattr(sa.TryCast, "_compiler_dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.specs.pop("duckdb", None)
+
+
+atexit.register(_drop_duckdb_try_cast_compiler)
 
 
 class _InformationSchemaInspector:
