@@ -53,6 +53,11 @@ def stable_id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
 
+def expectation_id(suite: str, position: int) -> str:
+    """Id of the suite's expectation at `position` (0-based) in gx/expectations/."""
+    return stable_id("expectation", suite, str(position))
+
+
 def _relations() -> list[str]:
     seen: dict[str, None] = {}
     for spec in SUITES:
@@ -130,7 +135,7 @@ def suite_document(spec: SuiteSpec) -> dict[str, Any]:
     )
     document = suite.to_json_dict()
     for position, expectation in enumerate(document["expectations"]):
-        expectation["id"] = stable_id("expectation", spec.name, str(position))
+        expectation["id"] = expectation_id(spec.name, position)
     return document
 
 

@@ -191,7 +191,11 @@ def run_quality(
                         SuiteVerdict(spec.name, relation, "ERROR", note=f"{relation} is not in the warehouse")
                     )
                 else:
-                    verdicts.append(_run_suite(context, spec, source, parameters, run_id, stored))
+                    try:
+                        verdicts.append(_run_suite(context, spec, source, parameters, run_id, stored))
+                    except Exception as error:  # a checkpoint that cannot run is a failed gate, not a crash
+                        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                        verdicts.append(SuiteVerdict(spec.name, relation, "ERROR", note=f"could not run: {message}"))
             if failed_layer is None and not options.keep_going and not all(v.ok for v in verdicts):
                 failed_layer = layer
     finally:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from segmentation.quality.gx_project import expectation_id
 from segmentation.quality.suites import SuiteSpec
 
 
@@ -43,13 +44,6 @@ def expectation_name(config: Any) -> str:
         return str(kwargs["check"])
     target = kwargs.get("column") or ", ".join(kwargs.get("column_list") or [])
     return f"{config.type}({target})" if target else str(config.type)
-
-
-def expectation_name_key(expectation: Any) -> tuple[str, str]:
-    """(type, kwargs) of an expectation or its configuration, to match results to suite positions."""
-    config = expectation.configuration if hasattr(expectation, "configuration") else expectation
-    kwargs = {key: value for key, value in dict(config.kwargs).items() if key != "batch_id"}
-    return str(config.type), repr(sorted(kwargs.items(), key=lambda item: item[0]))
 
 
 def _value(value: Any) -> str:
@@ -117,9 +111,10 @@ def describe_failure(result: Any) -> Failure:
 
 
 def verdict_from_result(spec: SuiteSpec, relation: str, results: Iterable[Any], seconds: float) -> SuiteVerdict:
-    # In the order of the suite (GX returns them grouped by the metrics they share).
-    position = {expectation_name_key(e): i for i, e in enumerate(spec.expectations)}
-    results = sorted(results, key=lambda result: position.get(expectation_name_key(result.expectation_config), 0))
+    # In the order of the suite (GX returns them grouped by the metrics they share); the stored
+    # expectations carry ids derived from their position (gx_project.expectation_id).
+    position = {expectation_id(spec.name, index): index for index in range(len(spec.expectations))}
+    results = sorted(results, key=lambda result: position.get(result.expectation_config.id, len(position)))
     failing = [result for result in results if not result.success]
     return SuiteVerdict(
         suite=spec.name,
