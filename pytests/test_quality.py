@@ -313,6 +313,15 @@ def test_raw_data_path_build_is_checked_through_its_adapter_view(
     assert "PASS raw.transactions" in out and "(staging.stg_canonical__transactions)" in out
 
 
+def test_missing_mart_is_an_error(
+    broken_copy: Callable[[Sequence[str]], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _quality(capsys, broken_copy(["drop table marts.mart_segment_summary"]), tmp_path / "out")
+    assert code == 1
+    assert "ERROR marts.mart_segment_summary" in out
+    assert "marts.mart_segment_summary is not in the warehouse" in out
+
+
 def test_raw_row_count_band(demo_build: Build, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = demo_build.scalar("select count(*) from raw.raw_transactions")
     code, out = _quality(capsys, demo_build.database, tmp_path / "out", "--max-raw-rows", str(rows - 1))
