@@ -61,7 +61,7 @@ UCI_TARGET := warehouse/online_retail_target
 
 uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, README results
 	DUCKDB_PATH=$(UCI_DB) DBT_TARGET_PATH=$(UCI_TARGET) $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
-	$(BIN)/segmentation quality --database $(UCI_DB) --reporting-currency GBP
+	$(BIN)/segmentation quality --database $(UCI_DB)
 	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
 		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 

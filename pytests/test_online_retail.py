@@ -206,6 +206,12 @@ def test_report_command(uci_build: Build, tmp_path: Path) -> None:
         assert heading in text
 
 
+def test_quality_checkpoints_pass_with_the_builds_own_settings(uci_build: Build) -> None:
+    """`segmentation quality` reads the reporting currency (GBP) the warehouse was built with."""
+    assert uci_build.scalar("select reporting_currency from intermediate.int_as_of_dates") == "GBP"
+    assert cli.main(["quality", "--database", str(uci_build.database)]) == 0
+
+
 def test_readme_results_section_matches_a_fresh_build(uci_build: Build) -> None:
     """The README's results section is the `report` output of this build (regenerate it with `make uci`)."""
     committed_text = markdown.section((PROJECT_DIR / "README.md").read_text(), "online_retail")

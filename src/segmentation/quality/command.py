@@ -35,7 +35,7 @@ fails, 2 when the warehouse cannot be checked. The warehouse is opened read-only
 EPILOG = """\
 examples:
   segmentation quality --database warehouse/segmentation.duckdb
-  segmentation quality --database warehouse/online_retail.duckdb --reporting-currency GBP
+  segmentation quality --database warehouse/online_retail.duckdb
   segmentation quality --database big.duckdb --min-raw-rows 900000 --max-raw-rows 1100000
 """
 
@@ -181,9 +181,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--reporting-currency",
         type=_currency,
-        default="USD",
+        default=None,
         metavar="CODE",
-        help="the build's var reporting_currency (default USD); the only currency allowed without FX rates",
+        help="the reporting currency, the only one allowed without FX rates (default: the build's var "
+        "reporting_currency, recorded in intermediate.int_as_of_dates)",
     )
     parser.add_argument("--keep-going", action="store_true", help="run every layer even after a layer failed")
     parser.add_argument(

@@ -42,7 +42,7 @@ class Options:
     raw_format_share: float = 0.99
     min_date: str = "1990-01-01"
     max_date: str | None = None  # default: today
-    reporting_currency: str = "USD"
+    reporting_currency: str | None = None  # default: the build's, from intermediate.int_as_of_dates
     keep_going: bool = False
 
 
@@ -91,11 +91,15 @@ def detect_source(connection: duckdb.DuckDBPyConnection, relations: set[str]) ->
 def suite_parameters(connection: duckdb.DuckDBPyConnection, relations: set[str], options: Options) -> dict[str, Any]:
     """Values of the suite parameters (suites.PARAMETERS) for this warehouse and these options."""
     as_of_date = as_of_month = None
+    reporting_currency = options.reporting_currency
     if "intermediate.int_as_of_dates" in relations:
-        row = connection.execute("select as_of_date, as_of_month from intermediate.int_as_of_dates").fetchone()
+        row = connection.execute(
+            "select as_of_date, as_of_month, reporting_currency from intermediate.int_as_of_dates"
+        ).fetchone()
         if row is not None:
-            as_of_date, as_of_month = row
-    currencies = {options.reporting_currency.strip().upper()}
+            as_of_date, as_of_month = row[0], row[1]
+            reporting_currency = reporting_currency or row[2]
+    currencies = {(reporting_currency or "USD").strip().upper()}
     if "staging.stg_fx_rates" in relations:
         rows = connection.execute("select distinct currency from staging.stg_fx_rates").fetchall()
         currencies |= {row[0] for row in rows}

@@ -19,7 +19,7 @@ PARAMETERS: Mapping[str, str] = {
     "raw_format_share": "share of non-null raw values that must be well formed (option --raw-format-share)",
     "min_invoice_date": "earliest plausible invoice date (option --min-date)",
     "max_invoice_date": "latest plausible invoice date (option --max-date, default today)",
-    "currencies": "currency codes of staging.stg_fx_rates plus the reporting currency (--reporting-currency)",
+    "currencies": "currency codes of staging.stg_fx_rates plus the build's reporting currency (int_as_of_dates)",
     "as_of_date": "as_of_date of the build (intermediate.int_as_of_dates)",
     "as_of_month": "as_of_month of the build (intermediate.int_as_of_dates)",
 }
