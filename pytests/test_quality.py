@@ -257,6 +257,26 @@ BROKEN: dict[str, tuple[list[str], str, str, str]] = {
         "revenue_bridge_balances",
         "1 failing row",
     ),
+    "cohort_more_active_than_accounts": (
+        [
+            "update marts.mart_cohort_retention set active_accounts = cohort_accounts + 1"
+            " where months_since_acquisition = 2"
+            " and cohort_month = (select min(cohort_month) from marts.mart_cohort_retention)"
+        ],
+        "marts.mart_cohort_retention",
+        "cohort_retention_consistent",
+        "1 failing row",
+    ),
+    "migration_loses_accounts": (
+        [
+            "delete from marts.mart_segment_migration"
+            " where snapshot_month = (select max(snapshot_month) from marts.mart_segment_migration)"
+            " and to_value_tier = 'medium'"
+        ],
+        "marts.mart_segment_migration",
+        "migration_covers_every_account",
+        "1 failing row",
+    ),
 }
 
 

@@ -19,7 +19,9 @@ from segmentation.quality.suites.marts import (
     FCT_CUSTOMER_MONTHS,
     FCT_CUSTOMER_SNAPSHOTS,
     FCT_TRANSACTIONS,
+    MART_COHORT_RETENTION,
     MART_MONTHLY_REVENUE,
+    MART_SEGMENT_MIGRATION,
     MART_SEGMENT_SUMMARY,
 )
 from segmentation.quality.suites.raw import RAW_TRANSACTIONS
@@ -39,4 +41,6 @@ SUITES: tuple[SuiteSpec, ...] = (
     DIM_CUSTOMERS,
     MART_MONTHLY_REVENUE,
     MART_SEGMENT_SUMMARY,
+    MART_COHORT_RETENTION,
+    MART_SEGMENT_MIGRATION,
 )

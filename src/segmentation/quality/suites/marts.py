@@ -292,3 +292,90 @@ MART_MONTHLY_REVENUE = SuiteSpec(
         ),
     ),
 )
+
+MART_COHORT_RETENTION = SuiteSpec(
+    name="marts.mart_cohort_retention",
+    layer="marts",
+    relations={"*": "marts.mart_cohort_retention"},
+    keys=("cohort_month", "months_since_acquisition"),
+    expectations=(
+        *not_null("cohort_month", "months_since_acquisition", "cohort_accounts", "active_accounts", "revenue"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["cohort_month", "months_since_acquisition"]),
+        gxe.ExpectColumnValuesToBeBetween(column="logo_retention", min_value=0, max_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="revenue_month", max_value=param("as_of_month")),
+        sql_check(
+            "cohort_retention_consistent",
+            "SPEC §7: active_accounts <= cohort_accounts, both retentions are 1 at k = 0, the cohort's size is"
+            " the same at every k, and every k from 0 to as_of_month is present.",
+            """
+            with cohorts as (
+                select
+                    cohort_month,
+                    min(cohort_accounts) as cohort_accounts,
+                    max(cohort_accounts) as max_cohort_accounts,
+                    bool_or(active_accounts > cohort_accounts) as more_active_than_accounts,
+                    bool_or(months_since_acquisition = 0 and (logo_retention != 1 or revenue_retention != 1))
+                        as start_not_one,
+                    count(*) as month_rows,
+                    max(months_since_acquisition) as last_k,
+                    max(revenue_month) as last_month
+                from {batch}
+                group by cohort_month
+            )
+            select *
+            from cohorts
+            where
+                cohort_accounts != max_cohort_accounts
+                or more_active_than_accounts
+                or start_not_one
+                or month_rows != last_k + 1
+                or last_month != (select max(last_month) from cohorts)
+            order by cohort_month
+            """,
+        ),
+    ),
+)
+
+MART_SEGMENT_MIGRATION = SuiteSpec(
+    name="marts.mart_segment_migration",
+    layer="marts",
+    relations={"*": "marts.mart_segment_migration"},
+    keys=("snapshot_month", "from_value_tier", "to_value_tier"),
+    expectations=(
+        *not_null("snapshot_month", "from_value_tier", "to_value_tier", "accounts"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["snapshot_month", "from_value_tier", "to_value_tier"]),
+        in_set("from_value_tier", VALUE_TIERS),
+        in_set("to_value_tier", VALUE_TIERS),
+        gxe.ExpectColumnValuesToBeBetween(column="accounts", min_value=1),
+        sql_check(
+            "migration_covers_every_account",
+            "SPEC §7: each month's migrating accounts add up to the accounts with a snapshot in that month,"
+            " and their to_t12m_revenue to those accounts' t12m_revenue (fct_customer_snapshots).",
+            f"""
+            with migrated as (
+                select snapshot_month, sum(accounts) as accounts, sum(to_t12m_revenue) as t12m_revenue
+                from {{batch}}
+                group by snapshot_month
+            ),
+            snapshots as (
+                select snapshot_month, count(*) as accounts, sum(t12m_revenue) as t12m_revenue
+                from marts.fct_customer_snapshots
+                group by snapshot_month
+            )
+            select
+                migrated.snapshot_month,
+                migrated.accounts,
+                snapshots.accounts as snapshot_accounts,
+                migrated.t12m_revenue,
+                snapshots.t12m_revenue as snapshot_t12m_revenue
+            from migrated
+            left join snapshots on migrated.snapshot_month = snapshots.snapshot_month
+            where
+                snapshots.accounts is null
+                or migrated.accounts != snapshots.accounts
+                or abs(migrated.t12m_revenue - snapshots.t12m_revenue) > {TOLERANCE}
+            order by migrated.snapshot_month
+            """,
+        ),
+    ),
+)
