@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs clean
+.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -29,8 +29,8 @@ dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	$(BIN)/dbt build
 
-quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH
-	$(BIN)/segmentation quality --database $(DUCKDB_PATH)
+quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH (options: QUALITY_ARGS=...)
+	$(BIN)/segmentation quality --database $(DUCKDB_PATH) $(QUALITY_ARGS)
 
 build: dbt-build quality  ## set up, dbt build on the demo data, then the quality checkpoints
 
@@ -51,17 +51,26 @@ lock: venv  ## re-resolve requirements.in into requirements.lock
 	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock
 
 seeds: venv  ## regenerate the demo seeds with the generator
-	$(BIN)/segmentation generate --seeds seeds/demo
+	$(BIN)/segmentation generate --seeds seeds/demo --docs docs/demo_data.md
 
 bench: venv  ## benchmark 1M/10M lines (BENCH_SIZES to change)
 	$(BIN)/segmentation bench --sizes $${BENCH_SIZES:-1000000,10000000}
 
-uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb + checkpoints
-	DUCKDB_PATH=warehouse/online_retail.duckdb $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
-	$(BIN)/segmentation quality --database warehouse/online_retail.duckdb
+UCI_DB := warehouse/online_retail.duckdb
+UCI_TARGET := warehouse/online_retail_target
 
-docs: venv  ## generate dbt docs into target/
+uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, README results
+	DUCKDB_PATH=$(UCI_DB) DBT_TARGET_PATH=$(UCI_TARGET) $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
+	$(BIN)/segmentation quality --database $(UCI_DB)
+	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
+		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
+
+docs: venv  ## generate dbt docs into target/ (after make build; README, Docs)
 	$(BIN)/dbt docs generate
+
+semantic: venv  ## validate the semantic layer against $DUCKDB_PATH (after make build): dbt parse + mf validate-configs
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
 
 clean:  ## remove the warehouse and dbt artefacts (keeps .venv)
 	rm -rf warehouse target logs

@@ -90,6 +90,10 @@ class Result:
     snapshots: dict[tuple[str, date], dict[str, Any]] = field(default_factory=dict)
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     categories: dict[tuple[str, str, datetime, str], str | None] = field(default_factory=dict)
+    monthly: dict[date, dict[str, Any]] = field(default_factory=dict)
+    segments: dict[tuple[date, str, str], dict[str, Any]] = field(default_factory=dict)
+    cohorts: dict[tuple[date, int], dict[str, Any]] = field(default_factory=dict)
+    migration: dict[tuple[date, str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 def size_band(employee_count: int | None) -> str:
@@ -314,4 +318,119 @@ def compute(all_lines: list[Line], customers: dict[str, dict[str, Any]], setting
             "relationship_level": snapshot.get("relationship_level"),
             "lifecycle_status": status,
         }
+    summarise(result, core, as_of_month)
     return result
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    return None if not denominator else Decimal(numerator) / Decimal(denominator)
+
+
+SEGMENT_TYPES = ("value_tier", "pareto_tier", "value_potential_cell", "relationship_level")
+
+
+def summarise(result: Result, core: list[Line], as_of_month: date) -> None:
+    """SPEC §7, from the SPEC §3-5 results (and the core lines for the month's distinct orders)."""
+    if not result.customer_months:
+        return
+    first = min(m for _, m in result.customer_months)
+    orders: dict[date, set[str]] = defaultdict(set)
+    for line in core:
+        if line.is_purchase:
+            orders[line.month].add(line.invoice_id)
+    snapshots_by_month: dict[date, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for (a, s), row in result.snapshots.items():
+        snapshots_by_month[s][a] = row
+    previous_revenue = ZERO
+    for m in month_range(first, as_of_month):
+        rows = [row for (_, month), row in result.customer_months.items() if month == m]
+        revenue = sum((row["revenue"] for row in rows), ZERO)
+        active = sum(1 for row in rows if row["revenue"] > 0)
+        now = snapshots_by_month.get(m, {})
+        then = snapshots_by_month.get(add_months(m, -12), {})
+        base = [a for a, row in then.items() if row["t12m_revenue"] > 0]
+        base_revenue = sum((then[a]["t12m_revenue"] for a in base), ZERO)
+        t12m_revenue = sum((row["t12m_revenue"] for row in now.values()), ZERO)
+        t12m_active = sum(1 for row in now.values() if row["t12m_revenue"] > 0)
+
+        def movement_sum(name: str, rows: list[dict[str, Any]] = rows) -> Decimal:
+            return sum((row["movement_amount"] for row in rows if row["movement"] == name), ZERO)
+
+        result.monthly[m] = {
+            "revenue": revenue,
+            "conversion_revenue": sum((row["conversion_revenue"] for row in rows), ZERO),
+            "retention_revenue": sum((row["retention_revenue"] for row in rows), ZERO),
+            "penetration_revenue": sum((row["penetration_revenue"] for row in rows), ZERO),
+            "opening_revenue": previous_revenue,
+            "new_revenue": movement_sum("new"),
+            "reactivation_revenue": movement_sum("reactivation"),
+            "expansion_revenue": movement_sum("expansion"),
+            "contraction_revenue": movement_sum("contraction"),
+            "churned_revenue": movement_sum("churn"),
+            "inactive_change": movement_sum("inactive"),
+            "closing_revenue": revenue,
+            "active_accounts": active,
+            "orders": len(orders.get(m, set())),
+            "arpa": ratio(revenue, active),
+            "purchase_frequency": ratio(len(orders.get(m, set())), active),
+            "t12m_revenue": t12m_revenue,
+            "t12m_active_accounts": t12m_active,
+            "t12m_arpa": ratio(t12m_revenue, t12m_active),
+            "nrr_t12m": ratio(sum((now[a]["t12m_revenue"] for a in base), ZERO), base_revenue),
+            "grr_t12m": ratio(
+                sum((min(max(now[a]["t12m_revenue"], ZERO), then[a]["t12m_revenue"]) for a in base), ZERO),
+                base_revenue,
+            ),
+        }
+        previous_revenue = revenue
+
+    for s, accounts in snapshots_by_month.items():
+        total_revenue = sum((row["t12m_revenue"] for row in accounts.values()), ZERO)
+        for segment_type in SEGMENT_TYPES:
+            for segment in {row[segment_type] for row in accounts.values()}:
+                members = [row for row in accounts.values() if row[segment_type] == segment]
+                active = sum(1 for row in members if row["t12m_revenue"] > 0)
+                seg_revenue = sum((row["t12m_revenue"] for row in members), ZERO)
+                seg_orders = sum(row["t12m_orders"] for row in members)
+                result.segments[(s, segment_type, segment)] = {
+                    "accounts": len(members),
+                    "active_accounts": active,
+                    "t12m_revenue": seg_revenue,
+                    "revenue_share": ratio(seg_revenue, total_revenue),
+                    "account_share": ratio(len(members), len(accounts)),
+                    "arpa": ratio(seg_revenue, active),
+                    "t12m_orders": seg_orders,
+                    "purchase_frequency": ratio(seg_orders, active),
+                    "potential": sum((row["potential"] for row in members), ZERO),
+                }
+
+    acquisition = {a: row["acquisition_month"] for a, row in result.customers.items()}
+    revenue_of = {key: row["revenue"] for key, row in result.customer_months.items()}
+    for cohort in sorted({m for m in acquisition.values() if m is not None}):
+        members = [a for a, m in acquisition.items() if m == cohort]
+        start_revenue = sum((revenue_of.get((a, cohort), ZERO) for a in members), ZERO)
+        for k in range(months_between(cohort, as_of_month) + 1):
+            month = add_months(cohort, k)
+            revenues = [revenue_of.get((a, month), ZERO) for a in members]
+            active = sum(1 for r in revenues if r > 0)
+            revenue = sum(revenues, ZERO)
+            result.cohorts[(cohort, k)] = {
+                "cohort_accounts": len(members),
+                "active_accounts": active,
+                "revenue": revenue,
+                "logo_retention": ratio(active, len(members)),
+                "revenue_retention": ratio(revenue, start_revenue),
+            }
+
+    earliest = min(snapshots_by_month)
+    for s, accounts in snapshots_by_month.items():
+        if add_months(s, -12) < earliest:
+            continue
+        before = snapshots_by_month.get(add_months(s, -12), {})
+        for a, row in accounts.items():
+            old = before.get(a)
+            key = (s, old["value_tier"] if old else "inactive", row["value_tier"])
+            cell = result.migration.setdefault(key, {"accounts": 0, "from_t12m_revenue": ZERO, "to_t12m_revenue": ZERO})
+            cell["accounts"] += 1
+            cell["from_t12m_revenue"] += old["t12m_revenue"] if old else ZERO
+            cell["to_t12m_revenue"] += row["t12m_revenue"]

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from segmentation import PROJECT_DIR
+from segmentation import PROJECT_DIR, markdown
 from segmentation.cli import main
+from segmentation.generator.demo import build_demo
 from segmentation.generator.sanity import clean_transactions, snapshot
 
 SEEDS = PROJECT_DIR / "seeds" / "demo"
+DEMO_DOCS = PROJECT_DIR / "docs" / "demo_data.md"
 SEED_FILES = (
     "raw_transactions.csv",
     "raw_customers.csv",
@@ -45,9 +47,20 @@ def _rows(name: str) -> tuple[list[str], list[list[str]]]:
 
 
 def test_regenerated_seeds_are_byte_identical(tmp_path: Path) -> None:
-    assert main(["generate", "--seeds", str(tmp_path)]) == 0
+    docs = tmp_path / "demo_data.md"
+    docs.write_text(DEMO_DOCS.read_text())
+    assert main(["generate", "--seeds", str(tmp_path), "--docs", str(docs)]) == 0
     for name in SEED_FILES:
         assert (tmp_path / name).read_bytes() == (SEEDS / name).read_bytes(), f"{name} differs: run `make seeds`"
+    assert docs.read_text() == DEMO_DOCS.read_text(), "docs/demo_data.md is stale: run `make seeds`"
+
+
+def test_demo_docs_list_every_dirty_row() -> None:
+    text = markdown.section(DEMO_DOCS.read_text(), "demo_data")
+    assert text is not None, "docs/demo_data.md lacks its generated section"
+    data = build_demo()
+    for number, dirty in enumerate(data.dirty, start=1):
+        assert f"| {number} | `{dirty.reason}` | {dirty.exercises} |" in text
 
 
 def test_seed_shape_and_size() -> None:

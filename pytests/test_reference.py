@@ -238,6 +238,14 @@ def test_marts_match_reference(tmp_path: Path, seed: int, scenario: str) -> None
         categories,
         {key: {"revenue_category": value} for key, value in expected.categories.items()},
     )
+    for table, keys, expected_rows in (
+        ("mart_monthly_revenue", ["revenue_month"], expected.monthly),
+        ("mart_segment_summary", ["snapshot_month", "segment_type", "segment"], expected.segments),
+        ("mart_cohort_retention", ["cohort_month", "months_since_acquisition"], expected.cohorts),
+        ("mart_segment_migration", ["snapshot_month", "from_value_tier", "to_value_tier"], expected.migration),
+    ):
+        columns = list(next(iter(expected_rows.values())))
+        compare(table, rows_by_key(build, table, keys, columns), expected_rows)
     # the scenario really exercises the edges it is meant to
     tiers = {row["value_tier"] for row in expected.snapshots.values()}
     assert tiers == {"high", "medium", "low", "inactive"}

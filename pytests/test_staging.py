@@ -182,12 +182,16 @@ def test_parquet_input_is_read_with_file_row_numbers(tmp_path: Path, folder_buil
             f"""copy (select * from (values
                 ('I1', 1, 'C1', timestamp '2024-01-05 10:00', 'P1', 2.5, 4.0, 'USD'),
                 ('I1', 1, 'C1', timestamp '2024-01-05 10:00', 'P1', 2.5, 4.0, 'USD'),
-                ('I2', null, 'C2', timestamp '2024-02-01', 'P1', 0.0, 4.0, null)
+                ('I2', null, 'C2', timestamp '2024-02-01', 'P1', 0.0, 4.0, null),
+                ('I3', 1, 'C3', timestamp '2024-03-05 10:00:00.250', 'P1', 1.0, 2.0, 'USD')
             ) as t(invoice_id, line_number, customer_id, invoiced_at, product_id, quantity, unit_price, currency))
             to '{folder / "transactions.parquet"}' (format parquet)"""
         )
     build = folder_build(folder)
-    assert build.query("select source_row_number, amount from staging.stg_transactions") == [(1, Decimal("10"))]
+    assert build.query("select source_row_number, amount from staging.stg_transactions order by 1") == [
+        (1, Decimal("10")),
+        (4, Decimal("2")),  # a typed timestamp with sub-second digits is a valid date
+    ]
     assert build.query("select source_row_number, reason from audit.rejected_transactions order by 1") == [
         (2, "duplicate_line"),
         (3, "zero_quantity"),
@@ -219,7 +223,11 @@ def test_typed_parquet_gets_the_verdicts_of_its_text(tmp_path: Path) -> None:
     with duckdb.connect() as connection:
         connection.execute(f"create table raw as select * from ({rows}) as t({columns})")
         connection.execute(f"copy raw to '{typed / 'transactions.parquet'}' (format parquet)")
-        as_text = ", ".join(f"cast({name} as varchar) as {name}" for name in columns.split(", "))
+        # the text the raw adapter reads from the typed file (a timestamp as YYYY-MM-DD HH:MM:SS)
+        as_text = ", ".join(
+            f"strftime({name}, '%Y-%m-%d %H:%M:%S') as {name}" if name == "invoiced_at" else f"cast({name} as varchar)"
+            for name in columns.split(", ")
+        )
         connection.execute(f"copy (select {as_text} from raw) to '{text / 'transactions.csv'}' (header)")
         fx = "select date '2024-03-01' as month, 'EUR' as currency, 1.1 as rate_to_reporting"
         for folder in (typed, text):
@@ -239,4 +247,4 @@ def test_typed_parquet_gets_the_verdicts_of_its_text(tmp_path: Path) -> None:
     assert {reason for _, reason in typed_rows[1]} == {
         "invalid_date", "zero_quantity", "invalid_number", "negative_price", "missing_customer", "duplicate_line",
     }  # fmt: skip
-    assert len(typed_rows[0]) == 3
+    assert len(typed_rows[0]) == 4

@@ -7,8 +7,8 @@
     `raw_type`: the DuckDB type of the column in a typed input (Parquet; see raw_column_types), none for
     text. A typed value's text is written by DuckDB itself, so some checks have a known answer and are
     skipped (same result, less work): it never has surrounding whitespace or is blank, an integer or
-    decimal is always in plain notation, and a timestamp or date is ISO with a 4-digit year exactly when
-    its text has 19 or 10 characters (no fraction of a second, time zone or `(BC)`).
+    decimal is always in plain notation, and a timestamp (written `YYYY-MM-DD HH:MM:SS` by the raw
+    adapter) or date is ISO with a 4-digit year exactly when its text has 19 or 10 characters.
 -#}
 
 {#- The kind of a raw column's DuckDB type: integer, decimal, number (float), timestamp, date, boolean or
@@ -85,7 +85,10 @@
     {%- set kind = raw_type_kind(raw_type) -%}
     {%- if kind in ['timestamp', 'date'] -%}
         case
-            when length({{ column }}) = {{ 19 if kind == 'timestamp' else 10 }}
+            when
+                length({{ column }}) = {{ 19 if kind == 'timestamp' else 10 }}
+                and ascii({{ column }}) between 48 and 57
+                and not starts_with({{ column }}, '0000')
                 then try_cast({{ column }} as timestamp)
         end
     {%- else -%}

@@ -79,20 +79,37 @@
 
 
 {#-
-    Map the file's header to the canonical columns (case-insensitive, trimmed). A missing required
-    column stops the run with an error naming the file and the column(s).
+    A raw column as text. CSV columns are text already. A typed Parquet TIMESTAMP is written
+    `YYYY-MM-DD HH:MM:SS` (the SPEC §1 text form; sub-second digits, which that form cannot hold, are
+    dropped: they change neither the line's date nor its month); every other type is cast as DuckDB
+    prints it (dates `YYYY-MM-DD`, numbers in plain or exponent notation), then parsed like CSV text.
+-#}
+{% macro raw_value_as_text(column) -%}
+    {%- if column.type.startswith('TIMESTAMP') and 'TIME ZONE' not in column.type -%}
+        strftime({{ adapter.quote(column.column) }}, '%Y-%m-%d %H:%M:%S')
+    {%- else -%}
+        cast({{ adapter.quote(column.column) }} as varchar)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    Map the file's header to the canonical columns (case-insensitive, trimmed): {name: {column, type}}.
+    A missing required column stops the run with an error naming the file and the column(s).
 -#}
 {% macro raw_file_column_map(file, entity) %}
     {%- set described = run_query("describe select * from " ~ raw_file_reader(file)) -%}
     {%- set present = {} -%}
+    {%- set types = {} -%}
     {%- for row in described.rows -%}
         {%- do present.update({row[0] | trim | lower: row[0]}) -%}
+        {%- do types.update({row[0]: row[1] | upper}) -%}
     {%- endfor -%}
     {%- set missing = [] -%}
     {%- set mapping = {} -%}
     {%- for name, required in raw_columns(entity) -%}
         {%- if name in present -%}
-            {%- do mapping.update({name: present[name]}) -%}
+            {%- do mapping.update({name: {'column': present[name], 'type': types[present[name]]}}) -%}
         {%- elif required -%}
             {%- do missing.append(name) -%}
         {%- endif -%}
@@ -146,7 +163,7 @@
                 {%- endif %}
                 {%- for name, required in columns %}
                     {%- if name in mapping %}
-                        cast({{ adapter.quote(mapping[name]) }} as varchar) as {{ name }}{{ ',' if not loop.last }}
+                        {{ raw_value_as_text(mapping[name]) }} as {{ name }}{{ ',' if not loop.last }}
                     {%- else %}
                         cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
                     {%- endif %}
@@ -169,14 +186,8 @@
     {%- if execute and seg_var('source') == 'canonical' and folder is not none -%}
         {%- set file = find_raw_file(folder, entity) -%}
         {%- if file is not none and file.endswith('.parquet') -%}
-            {%- set mapping = raw_file_column_map(file, entity) -%}
-            {%- set described = run_query("describe select * from " ~ raw_file_reader(file)) -%}
-            {%- set header_types = {} -%}
-            {%- for row in described.rows -%}
-                {%- do header_types.update({row[0]: row[1]}) -%}
-            {%- endfor -%}
-            {%- for name, header in mapping.items() -%}
-                {%- do types.update({name: header_types[header]}) -%}
+            {%- for name, column in raw_file_column_map(file, entity).items() -%}
+                {%- do types.update({name: column.type}) -%}
             {%- endfor -%}
         {%- endif -%}
     {%- endif -%}

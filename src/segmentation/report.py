@@ -10,6 +10,7 @@ SPEC §7 rules (the section says which).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from segmentation import markdown
 
 REJECTION_REASONS: tuple[str, ...] = (
     "missing_invoice",
@@ -272,14 +275,15 @@ def _segment_table(label: str, rows: list[SegmentRow], accounts: int, total: Dec
     return lines
 
 
-def render(data: ReportData, build_seconds: float | None = None, title: str = "Results") -> str:
-    """The Markdown section (deterministic for a given warehouse and build time)."""
+def render(data: ReportData, build_seconds: float | None = None, title: str = "Results", level: int = 2) -> str:
+    """The Markdown section (deterministic for a given warehouse and build time); `level` of the title."""
     total = sum((row.t12m_revenue for row in data.value_tiers), Decimal(0))
-    out: list[str] = [f"## {title}", ""]
+    sub = "#" * (level + 1)
+    out: list[str] = [f"{'#' * level} {title}", ""]
     out.append(f"Warehouse `{Path(data.database).name}`; as_of_date {data.as_of_date}, as_of_month {data.as_of_month}.")
     if build_seconds is not None:
         out.append(f"`dbt build` (models and every data test) took {build_seconds:,.1f} s.")
-    out += ["", "### Input rows: staged or quarantined (SPEC §2)", ""]
+    out += ["", f"{sub} Input rows: staged or quarantined (SPEC §2)", ""]
     out += [
         f"{data.raw_rows:,} raw rows = {data.staged_rows:,} staged + {data.rejected_rows:,} rejected. "
         f"Staged amount {money(data.staged_amount)} (all lines, core and non-core, before as_of_date filtering).",
@@ -294,7 +298,7 @@ def render(data: ReportData, build_seconds: float | None = None, title: str = "R
         f"**{money(sum((amount for _, amount in data.rejected.values()), Decimal(0)))}** |"
     )
     kpis = data.kpis
-    out += ["", f"### T12M headline figures at {data.as_of_month}", ""]
+    out += ["", f"{sub} T12M headline figures at {data.as_of_month}", ""]
     if kpis is not None:
         out += [
             "| figure | value |",
@@ -307,11 +311,11 @@ def render(data: ReportData, build_seconds: float | None = None, title: str = "R
             "",
             f"Source: {kpis.source}.",
         ]
-    out += ["", f"### Value tiers at {data.as_of_month} ({data.accounts:,} accounts)", ""]
+    out += ["", f"{sub} Value tiers at {data.as_of_month} ({data.accounts:,} accounts)", ""]
     out += _segment_table("value_tier", data.value_tiers, data.accounts, total)
-    out += ["", f"### Pareto tiers at {data.as_of_month}", ""]
+    out += ["", f"{sub} Pareto tiers at {data.as_of_month}", ""]
     out += _segment_table("pareto_tier", data.pareto_tiers, data.accounts, total)
-    out += ["", f"### Value x potential matrix at {data.as_of_month} (accounts per cell)", ""]
+    out += ["", f"{sub} Value x potential matrix at {data.as_of_month} (accounts per cell)", ""]
     counts = {row.segment: row.accounts for row in data.cells}
     out += [
         "| value_tier \\ potential_tier | high or medium | low or none |",
@@ -326,15 +330,31 @@ def render(data: ReportData, build_seconds: float | None = None, title: str = "R
     return "\n".join(out)
 
 
+def build_seconds_from(run_results: Path) -> float:
+    """Wall time of the dbt invocation that wrote `run_results` (target/run_results.json)."""
+    return float(json.loads(run_results.read_text())["elapsed_time"])
+
+
+REPORT_COMMAND = "segmentation report --section {name}"
+
+
 def run(args: argparse.Namespace) -> int:
     database: Path = args.database
     if not database.exists():
         print(f"segmentation report: no warehouse at {database}", file=sys.stderr)
         return 2
     started = time.monotonic()
+    build_seconds = args.build_seconds
+    if build_seconds is None and args.run_results is not None:
+        build_seconds = build_seconds_from(args.run_results)
     print(f"report: reading {database} ...", file=sys.stderr)
-    text = render(collect(database), args.build_seconds, args.title)
-    if args.output is None:
+    text = render(collect(database), build_seconds, args.title, args.heading_level)
+    if args.section is not None:
+        target: Path = args.output or Path("README.md")
+        command = REPORT_COMMAND.format(name=args.section)
+        target.write_text(markdown.replace_section(target.read_text(), args.section, command, text))
+        print(f"report: updated section {args.section} of {target}", file=sys.stderr)
+    elif args.output is None:
         sys.stdout.write(text)
     else:
         args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -353,9 +373,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--database", type=Path, required=True, help="the DuckDB file built by dbt")
-    parser.add_argument("--output", type=Path, default=None, help="Markdown file to write (default: stdout)")
     parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="Markdown file to write (default: stdout); with --section, the file to update (default: README.md)",
+    )
+    parser.add_argument(
+        "--section",
+        default=None,
+        metavar="NAME",
+        help="replace the generated section NAME (between its BEGIN/END comment markers) of --output in place",
+    )
+    timing = parser.add_mutually_exclusive_group()
+    timing.add_argument(
         "--build-seconds", type=float, default=None, help="wall time of the dbt build, shown in the report"
     )
+    timing.add_argument(
+        "--run-results",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="take the build time from dbt's target/run_results.json of the build",
+    )
     parser.add_argument("--title", default="Results", help="heading of the section (default: Results)")
+    parser.add_argument(
+        "--heading-level", type=int, default=2, choices=(2, 3), help="Markdown level of the title (default: 2)"
+    )
     parser.set_defaults(handler=run)

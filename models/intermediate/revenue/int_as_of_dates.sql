@@ -1,5 +1,6 @@
 -- SPEC §0: as_of_date (var `as_of_date`, default the latest invoiced_at date among staged lines) and
--- its month. One row. Never current_date: the same input and vars give the same output.
+-- its month. One row. Never current_date: the same input and vars give the same output. It also records
+-- the build's reporting currency, so readers of the warehouse (the quality checkpoints) know it.
 with staged as (
     select * from {{ ref('stg_transactions') }}
 ),
@@ -16,7 +17,8 @@ final as (
         {%- else %}
             cast('{{ seg_var('as_of_date') }}' as date) as as_of_date,
         {%- endif %}
-        cast(date_trunc('month', as_of_date) as date) as as_of_month
+        cast(date_trunc('month', as_of_date) as date) as as_of_month,
+        {{ seg_var_sql('reporting_currency') }} as reporting_currency
     from latest
 )
 

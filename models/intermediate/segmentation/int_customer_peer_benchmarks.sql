@@ -11,7 +11,9 @@
 -- value is the group `unknown`). When the group has fewer than `min_peer_group_size` active accounts,
 -- the last column is dropped and the group retried, ending with all active accounts of the month
 -- (`all`). Level k below means "grouped by the first k columns"; groups are keyed by the column
--- values themselves (not by the ' / ' label, which two different groups could share).
+-- values themselves (not by the ' / ' label, which two different groups could share). DuckDB
+-- interpolates the quantile in floating point (errors around 1e-15 relative), so the benchmark is
+-- rounded to the marts' DECIMAL(38,10) here, once.
 with snapshots as (
     select * from {{ ref('int_customer_snapshots_windowed') }}
 ),
@@ -43,7 +45,7 @@ attributed as (
             {%- endfor %}
             snapshot_month,
             count(*) as active_accounts,
-            quantile_cont(t12m_revenue, {{ quantile }}) as benchmark
+            {{ money("quantile_cont(t12m_revenue, " ~ quantile ~ ")") }} as benchmark
         from attributed
         where is_active
         group by all

@@ -1,6 +1,7 @@
 -- SPEC §6: one row per customer that has a staged line dated up to as_of_date or is listed in the
 -- customers relation: attributes, purchase dates, lifetime figures (0, not null, when none), recency,
--- the account's snapshot at as_of_month (null where it has none) and lifecycle_status.
+-- the account's snapshot at as_of_month (null where it has none), lifecycle_status, and the
+-- recommended treatment of its value tier (dim_segment_playbook; null without a snapshot).
 with customers as (
     select * from {{ ref('stg_customers') }}
 ),
@@ -27,6 +28,10 @@ snapshots as (
 
 as_of as (
     select * from {{ ref('int_as_of_dates') }}
+),
+
+playbook as (
+    select * from {{ ref('dim_segment_playbook') }}
 ),
 
 month_totals as (
@@ -98,7 +103,12 @@ final as (
         snapshots.value_potential_cell,
         snapshots.relationship_level,
         {{ lifecycle_status('acquired.acquisition_month', 'as_of.as_of_month', 'snapshots.t12m_revenue') }}
-            as lifecycle_status
+            as lifecycle_status,
+        playbook.sales_time_share as playbook_sales_time_share,
+        playbook.support_level as playbook_support_level,
+        playbook.account_review_cadence as playbook_review_cadence,
+        playbook.pitch_approach as playbook_pitch_approach,
+        playbook.treatment as playbook_treatment
     from customer_ids
     cross join as_of
     left join customers
@@ -111,6 +121,8 @@ final as (
         on
             customer_ids.customer_id = snapshots.customer_id
             and as_of.as_of_month = snapshots.snapshot_month
+    left join playbook
+        on snapshots.value_tier = playbook.value_tier
 )
 
 select * from final

@@ -7,7 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from segmentation import markdown
 from segmentation.generator.demo import DEFAULT_SEED, build_demo
+from segmentation.generator.docs import COMMAND, SECTION, demo_data_section
 from segmentation.generator.months import DEMO_LAST_MONTH
 from segmentation.generator.seeds import write_seeds
 
@@ -31,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     mode.add_argument("--seeds", type=Path, metavar="DIR", help="write the demo seeds into DIR (e.g. seeds/demo)")
     mode.add_argument("--lines", type=int, metavar="N", help="scale mode: number of transaction lines")
     parser.add_argument("--out", type=Path, metavar="DIR", help="scale mode: output folder")
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        metavar="FILE",
+        help="demo mode: also rewrite the generated section of FILE (docs/demo_data.md) describing the seeds",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument(
         "--months",
@@ -65,9 +73,14 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.seeds is not None:
         _progress(f"generating the demo data set (seed {args.seed}) ...")
-        counts = write_seeds(build_demo(args.seed), args.seeds)
+        data = build_demo(args.seed)
+        counts = write_seeds(data, args.seeds)
         for name, rows in counts.items():
             _progress(f"  {args.seeds / name}: {rows:,} rows")
+        if args.docs is not None:
+            text = markdown.replace_section(args.docs.read_text(), SECTION, COMMAND, demo_data_section(data))
+            args.docs.write_text(text)
+            _progress(f"  {args.docs}: generated section {SECTION} rewritten")
         _progress(f"done in {time.perf_counter() - started:.1f} s")
         return 0
     if args.out is None:

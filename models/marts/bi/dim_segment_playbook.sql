@@ -1,0 +1,20 @@
+-- SPEC §7: one row per value_tier with the recommended treatment (seed seeds/reference/segment_playbook.csv).
+with playbook as (
+    select * from {{ ref('segment_playbook') }}
+),
+
+final as (
+    select
+        cast(value_tier as varchar) as value_tier,
+        cast(tier_rank as integer) as tier_rank,
+        cast(sales_time_share as decimal(5, 4)) as sales_time_share,
+        cast(support_level as varchar) as support_level,
+        cast(account_review_cadence as varchar) as account_review_cadence,
+        cast(pitch_approach as varchar) as pitch_approach,
+        cast(account_owner as varchar) as account_owner,
+        cast(treatment as varchar) as treatment
+    from playbook
+)
+
+select * from final
+order by tier_rank
