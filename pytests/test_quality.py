@@ -197,14 +197,18 @@ BROKEN: dict[str, tuple[list[str], str, str, str]] = {
         "expect_column_values_to_fully_match_regex(invoiced_at)",
         "rows unexpected",
     ),
+    # stg_transactions is a view of stg_transactions_validated: the stored staged lines are tampered there
     "staged_amount_tampered": (
-        [f"update staging.stg_transactions set amount = amount + 1000 where transaction_key = {_FIRST_LINE}"],
+        [
+            "update staging.stg_transactions_validated set amount = amount + 1000"
+            f" where source_row_number = {_FIRST_LINE}"
+        ],
         "staging.transactions",
         "amount_is_quantity_x_unit_price_x_fx_rate",
         "1 failing row",
     ),
     "staged_row_lost": (
-        [f"delete from staging.stg_transactions where transaction_key = {_FIRST_LINE}"],
+        [f"delete from staging.stg_transactions_validated where source_row_number = {_FIRST_LINE}"],
         "staging.conservation",
         "raw_equals_staged_plus_rejected",
         "1 failing row",

@@ -225,7 +225,9 @@ def test_typed_parquet_gets_the_verdicts_of_its_text(tmp_path: Path) -> None:
         connection.execute(f"copy raw to '{typed / 'transactions.parquet'}' (format parquet)")
         # the text the raw adapter reads from the typed file (a timestamp as YYYY-MM-DD HH:MM:SS)
         as_text = ", ".join(
-            f"strftime({name}, '%Y-%m-%d %H:%M:%S') as {name}" if name == "invoiced_at" else f"cast({name} as varchar)"
+            f"strftime({name}, '%Y-%m-%d %H:%M:%S') as {name}"
+            if name == "invoiced_at"
+            else f"cast({name} as varchar) as {name}"
             for name in columns.split(", ")
         )
         connection.execute(f"copy (select {as_text} from raw) to '{text / 'transactions.csv'}' (header)")
