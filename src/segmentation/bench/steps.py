@@ -111,7 +111,9 @@ def _measured(
         "load_after": load_average(),
         **extra,
     }
-    if measurement.status != "ok":
+    if measurement.status == "out_of_memory_budget":
+        record["error"] = f"stopped when its processes went over the {run.budget_mb:,.0f} MB memory budget"
+    elif measurement.status != "ok":
         record["error"] = measurement.output_tail[-1500:]
     run.progress(
         f"  {step}: {measurement.status}, {measurement.seconds:,.1f} s, peak RSS {measurement.peak_rss_mb:,.0f} MB,"
