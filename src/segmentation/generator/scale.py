@@ -1,8 +1,9 @@
 """Scale mode: N transaction lines as Parquet in the canonical shape, vectorised with numpy / pyarrow.
 
 Customers (~1 per 2,000 lines, at least 500) get a heavy-tailed weight, an active month range and a
-currency; invoices are drawn per customer and month, then expanded to lines with `np.repeat`. There
-is no Python loop per row or per invoice. With `split_last_month` the last month's lines go to
+currency; invoices are drawn per customer and month, then expanded to lines one Parquet row group
+(1M lines) at a time, so memory holds the invoices rather than the lines (100M lines need a few GB).
+There is no Python loop per row or per invoice. With `split_last_month` the last month's lines go to
 `transactions_last_month.parquet` (the history to `transactions.parquet`), for append benchmarks.
 """
 
@@ -126,6 +127,11 @@ def _fx(first: int, last: int, seed: int) -> pa.Table:
     )
 
 
+def _chunks(total: int, size: int = _ROW_GROUP_SIZE) -> list[tuple[int, int]]:
+    """[low, high) ranges of at most `size` covering 0 .. total."""
+    return [(low, min(low + size, total)) for low in range(0, total, size)]
+
+
 def _line_counts(rng: np.random.Generator, lines: int) -> np.ndarray:
     """Lines per invoice (1..20) summing exactly to `lines`."""
     counts = np.empty(0, dtype=np.int64)
@@ -196,47 +202,71 @@ def generate_scale(options: ScaleOptions, out_dir: Path, progress: Callable[[str
     step("invoices drawn and numbered")
 
     # Lines: expand invoices, distinct products within an invoice (a random offset into a permutation).
-    line_invoice = np.repeat(np.arange(n_invoices), counts)
-    first_line = np.repeat(np.cumsum(counts) - counts, counts)
-    line_number = np.arange(options.lines, dtype=np.int64) - first_line + 1
+    # The lines are built and written one row group at a time, so memory holds the invoices, not the lines
+    # (100M lines fit in a few GB). The per-line draws are taken first, in the order one draw of every
+    # line would take them: chunked draws from the generator give the same numbers.
     permutation = rng.permutation(len(PRODUCTS))
     base = rng.choice(len(PRODUCTS), size=n_invoices, p=popularity)
     position = np.argsort(permutation)[base]
-    product = permutation[(position[line_invoice] + line_number - 1) % len(PRODUCTS)]
-    customer = inv_customer[line_invoice]
-    price_factor = np.array([CURRENCY_PRICE_FACTOR[c] for c in CURRENCIES])[currency[customer]]
-    years = (inv_month[line_invoice] // 12).astype(np.float64)
-    price_cents = np.round(list_cents[product] * price_factor * (1.0 - discount[customer]) * 1.03**years)
-    price_cents = np.where(rng.random(options.lines) < 0.005, 0, price_cents).astype(np.int64)  # free samples
-    quantity = 1 + rng.geometric(0.35, size=options.lines) - 1
-    quantity = np.where(inv_credit[line_invoice], -quantity, quantity).astype(np.int64)
-    step("lines expanded")
+    free_sample = np.empty(options.lines, dtype=bool)
+    for low, high in _chunks(options.lines):
+        free_sample[low:high] = rng.random(high - low) < 0.005
+    quantity_draw = np.empty(options.lines, dtype=np.int16)  # geometric(0.35): single or double digits
+    for low, high in _chunks(options.lines):
+        quantity_draw[low:high] = rng.geometric(0.35, size=high - low)
+    step("lines drawn")
 
-    transactions = pa.table(
-        {
-            "invoice_id": invoice_ids.take(pa.array(line_invoice)),
-            "line_number": pa.array(line_number, pa.int32()),
-            "customer_id": customers.column("customer_id").combine_chunks().take(pa.array(customer)),
-            "invoiced_at": pa.array(inv_time[line_invoice], pa.timestamp("s")),
-            "product_id": products.column("product_id").combine_chunks().take(pa.array(product)),
-            "quantity": _decimal_array(quantity * 1000, 18, 3),
-            "unit_price": _decimal_array(price_cents, 18, 2),
-            "currency": pa.array(list(CURRENCIES)).take(pa.array(currency[customer])),
-        }
-    )
-    step("arrow table built")
-
-    written: dict[str, int] = {}
-    if options.split_last_month:
-        is_last = inv_month[line_invoice] == options.months - 1
-        parts = {TRANSACTIONS_FILE: ~is_last, LAST_MONTH_FILE: is_last}
-    else:
-        parts = {TRANSACTIONS_FILE: None}
-    for name, mask in parts.items():
-        table = transactions if mask is None else transactions.filter(pa.array(mask))
-        pq.write_table(table, out_dir / name, row_group_size=_ROW_GROUP_SIZE, compression="zstd")
-        written[name] = table.num_rows
-        step(f"wrote {name} ({table.num_rows:,} rows)")
+    invoice_end = np.cumsum(counts)
+    customer_ids = customers.column("customer_id").combine_chunks()
+    product_ids = products.column("product_id").combine_chunks()
+    currency_codes = pa.array(list(CURRENCIES))
+    currency_factor = np.array([CURRENCY_PRICE_FACTOR[c] for c in CURRENCIES])
+    names = [TRANSACTIONS_FILE, LAST_MONTH_FILE] if options.split_last_month else [TRANSACTIONS_FILE]
+    writers: dict[str, pq.ParquetWriter] = {}
+    written: dict[str, int] = dict.fromkeys(names, 0)
+    for low, high in _chunks(options.lines):
+        lines = np.arange(low, high, dtype=np.int64)
+        line_invoice = np.searchsorted(invoice_end, lines, side="right")
+        line_number = lines - (invoice_end[line_invoice] - counts[line_invoice]) + 1
+        product = permutation[(position[line_invoice] + line_number - 1) % len(PRODUCTS)]
+        customer = inv_customer[line_invoice]
+        price_factor = currency_factor[currency[customer]]
+        years = (inv_month[line_invoice] // 12).astype(np.float64)
+        price_cents = np.round(list_cents[product] * price_factor * (1.0 - discount[customer]) * 1.03**years)
+        price_cents = np.where(free_sample[low:high], 0, price_cents).astype(np.int64)  # free samples
+        quantity = quantity_draw[low:high].astype(np.int64)
+        quantity = np.where(inv_credit[line_invoice], -quantity, quantity)
+        chunk = pa.table(
+            {
+                "invoice_id": invoice_ids.take(pa.array(line_invoice)),
+                "line_number": pa.array(line_number, pa.int32()),
+                "customer_id": customer_ids.take(pa.array(customer)),
+                "invoiced_at": pa.array(inv_time[line_invoice], pa.timestamp("s")),
+                "product_id": product_ids.take(pa.array(product)),
+                "quantity": _decimal_array(quantity * 1000, 18, 3),
+                "unit_price": _decimal_array(price_cents, 18, 2),
+                "currency": currency_codes.take(pa.array(currency[customer])),
+            }
+        )
+        if options.split_last_month:
+            is_last = inv_month[line_invoice] == options.months - 1
+            parts = {
+                TRANSACTIONS_FILE: chunk.filter(pa.array(~is_last)),
+                LAST_MONTH_FILE: chunk.filter(pa.array(is_last)),
+            }
+        else:
+            parts = {TRANSACTIONS_FILE: chunk}
+        for name, table in parts.items():
+            if name not in writers:
+                writers[name] = pq.ParquetWriter(out_dir / name, table.schema, compression="zstd")
+            writers[name].write_table(table, row_group_size=_ROW_GROUP_SIZE)
+            written[name] += table.num_rows
+        if high == options.lines or (high // _ROW_GROUP_SIZE) % 10 == 0:
+            step(f"{high:,} lines written")
+    for writer in writers.values():
+        writer.close()
+    for name in names:
+        step(f"wrote {name} ({written[name]:,} rows)")
     if not options.split_last_month and (out_dir / LAST_MONTH_FILE).exists():
         (out_dir / LAST_MONTH_FILE).unlink()  # a stale split from an earlier run would double-count
     for name, table in (
