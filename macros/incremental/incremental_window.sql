@@ -4,23 +4,22 @@
     Staging (stg_transactions_validated) adds the raw rows appended since the last run: the raw input is
     append-only. The models at month grain (fct_transactions, the per-month aggregates) re-process a window
     of recent months: a pre-hook deletes the model's rows from `cutoff` on, and the model's SQL, filtered
-    with the same cutoff, inserts them again (strategy `append`), so a month whose lines all left (as_of_date
-    moved back) leaves too. The cutoff is computed before anything is deleted, from the model's contents:
+    with the same cutoff, inserts them again (strategy `append`). The cutoff is the same for every model:
 
         cutoff = (month of the previous run's as_of_date) - incremental_lookback_months
 
-    Why this equals a full refresh (docs/performance.md has the column-by-column argument): the lines in
-    scope only change in months >= cutoff (appended or late lines within the lookback, lines entering or
-    leaving with as_of_date); a line's category, an account's acquisition_month and the first month it
-    bought a penetration key then only change in months >= cutoff too. fct_customer_months also rewrites the
-    accounts whose earlier rows change (incremental_delete_customer_months).
+    Every incremental model records, as its table comment, the settings its rows depend on and the
+    as_of_date it was built with (incremental_record_settings). When the settings differ (another raw
+    input, reporting currency, penetration grain or duplicate rule, other products or FX rates) or
+    as_of_date moved back, the cutoff is the first month: everything is re-processed, without a flag.
+    So within an incremental run lines are only added, in months >= cutoff, and then (docs/performance.md
+    has the column-by-column argument) a line's category, an account's acquisition_month and the first
+    month it bought a penetration key only change in months >= cutoff too: the result equals a full
+    refresh. fct_customer_months also rewrites the accounts whose earlier rows change
+    (incremental_delete_customer_months).
 
     Lines that arrive later than the lookback window are not picked up: the test
     assert_fct_transactions_match_staged_lines fails the build (rebuild with `dbt build --full-refresh`).
-    Everything is re-processed, without a flag, when the settings the incremental models depend on differ
-    from those of their last build (incremental_settings: another raw input, reporting currency,
-    penetration grain or duplicate rule, other products or FX rates) or as_of_date moved back. So within
-    an incremental run lines are only added, in months >= cutoff.
 -#}
 
 {#- What the incremental models' rows depend on besides the appended lines, as one text. Each incremental
@@ -165,9 +164,9 @@
 
 
 {#- Pre-hook of fct_customer_months. Besides the months from the cutoff on, an account's earlier rows
-    change when its spine starts or ends elsewhere (a gap filled by a reactivation, lines leaving with
-    as_of_date) or its acquisition_month moves: delete every row of those accounts. The model then
-    inserts the spine rows that are missing. -#}
+    change when its spine starts or ends elsewhere (the gap of an account coming back after months of
+    silence) or its acquisition_month moves (an account buying for the first time): delete every row of
+    those accounts. The model then inserts the spine rows that are missing. -#}
 {% macro incremental_delete_customer_months() -%}
     {%- set cutoff = incremental_cutoff() -%}
     {%- set acquired = ref('int_customers_acquired') -%}
