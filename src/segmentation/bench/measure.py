@@ -1,10 +1,10 @@
 """Run one benchmark step in a fresh subprocess and measure wall time, CPU time and peak memory.
 
 Peak memory is the largest sum of the resident set sizes of the step's whole process tree (dbt and its
-threads, or a Python worker), sampled every `interval` seconds with psutil, cross-checked with the
-maxrss the kernel reports for the child at exit (`os.wait4`). A watchdog stops the tree when it goes
-over a memory budget, so a step that cannot fit (pandas at 100M lines) is recorded as failed instead
-of pushing other users' processes out of memory.
+threads, or a Python worker), sampled every `interval` seconds with psutil. (The maxrss the kernel
+reports for the child is not used: it keeps the high-water mark of the parent's memory the child was
+forked from.) A watchdog stops the tree when it goes over a memory budget, so a step that cannot fit
+(pandas at 100M lines) is recorded as failed instead of pushing other users' processes out of memory.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -130,7 +129,6 @@ def run_measured(
     process.returncode = os.waitstatus_to_exitcode(status_code)
     if log_path is not None and not isinstance(log_handle, int):
         log_handle.close()
-    maxrss_mb = (rusage.ru_maxrss * 1024 if sys.platform != "darwin" else rusage.ru_maxrss) / MB if rusage else 0.0
     cpu = (rusage.ru_utime + rusage.ru_stime) if rusage else 0.0
     if sampler.over_budget:
         status = "out_of_memory_budget"
@@ -145,7 +143,7 @@ def run_measured(
         tail = log_path.read_text(errors="replace")[-3000:]
     return Measurement(
         seconds=seconds,
-        peak_rss_mb=max(sampler.peak_bytes / MB, maxrss_mb),
+        peak_rss_mb=sampler.peak_bytes / MB,
         cpu_seconds=cpu,
         returncode=process.returncode,
         status=status,

@@ -308,7 +308,7 @@ def render(records: list[Record]) -> str:
         "",
         "Steps, each from empty, in a fresh process; `s` is wall-clock time, `CPU s` user + system time of the",
         "step's processes, peak RSS the largest summed resident memory of its whole process tree (sampled every",
-        "50 ms, and at least the kernel's maxrss):",
+        "50 ms):",
         "",
         *[f"- `{step}`: {note}" for step, note in STEP_NOTES.items()],
         "",
