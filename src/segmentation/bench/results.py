@@ -89,20 +89,25 @@ def _index(records: list[Record], label: str) -> dict[int, dict[str, Record]]:
 
 
 def _machine_section(records: list[Record]) -> list[str]:
-    machine = next((r["machine"] for r in reversed(records) if r.get("machine")), None)
-    if not machine:
+    current = [r for r in records if r.get("label", "current") == "current" and r.get("machine")]
+    if not current:
         return []
+    machine = current[-1]["machine"]
     versions = ", ".join(f"{name} {version}" for name, version in machine.get("versions", {}).items())
-    settings = ", ".join(f"`{name}={value}`" for name, value in machine.get("settings", {}).items())
-    return [
+    settings: dict[str, set[int]] = {}
+    for record in current:
+        text = ", ".join(f"`{name}={value}`" for name, value in record["machine"].get("settings", {}).items())
+        settings.setdefault(text, set()).add(record["lines"])
+    lines = [
         "## Machine",
         "",
         f"- CPU: {machine['cpu']}, {machine['logical_cores']} logical cores; RAM {machine['memory_gb']} GB "
         "(shared with other users' builds: see the load averages)",
         f"- {machine['os']}, Python {machine['python']}; {versions}",
-        f"- profile settings: {settings}",
-        "",
     ]
+    for text, sizes in settings.items():
+        lines.append(f"- profile settings ({', '.join(size_label(size) for size in sorted(sizes))}): {text}")
+    return [*lines, ""]
 
 
 def _results_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
@@ -265,9 +270,11 @@ def _before_after(records: list[Record]) -> list[str]:
     if not sizes:
         return []
     lines = [
-        "Label `baseline` = the models before this work (commit in the row), `current` = now; same machine,",
+        f"Label `baseline` = the models before this work ({_commits(baseline)}), `current` = now; same machine,",
         "same generator output, same benchmark code. CPU time (user + system of the step's processes) is less",
         "sensitive than wall time to other users' load; the load average is the 1-minute value before the step.",
+        "The baseline's peak RSS was measured before the benchmark stopped using the kernel's maxrss, which",
+        "counts the benchmark process the step was forked from: its short steps (`floor`, 1M) read high.",
         "",
         "| size | step | baseline s | current s | baseline CPU s | current CPU s | baseline peak RSS MB |"
         " current peak RSS MB | load (baseline / current) |",
@@ -284,6 +291,11 @@ def _before_after(records: list[Record]) -> list[str]:
                 f"{_cpu(after)} | {_memory(before)} | {_memory(after)} | {loads} |"
             )
     return lines
+
+
+def _commits(by_size: dict[int, dict[str, Record]]) -> str:
+    commits = sorted({str(r.get("commit", "?")) for steps in by_size.values() for r in steps.values()})
+    return "commit " + ", ".join(commits)
 
 
 def _cpu(record: Record | None) -> str:
