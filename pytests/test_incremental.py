@@ -197,3 +197,20 @@ def test_line_later_than_the_lookback_fails_the_build(incremental: Build, batche
     result = late.dbt("build", check=False)
     assert result.returncode != 0
     assert "FAIL 1 assert_fct_transactions_match_staged_lines" in result.stdout
+
+
+def test_rows_rewritten_in_place_fail_the_build(incremental: Build, batches: Batches, tmp_path: Path) -> None:
+    """The input must be append-only: an earlier row edited in place (same row count and amounts, another
+    customer) is not kept stale: assert_staged_rows_match_raw_input fails and the marts are skipped;
+    a full refresh then equals a build from scratch."""
+    rewritten = copy_build(incremental, tmp_path / "rewritten")
+    rows = [list(row) for row in batches.history + batches.appended]
+    index = next(i for i, row in enumerate(rows) if row[0].startswith("INV-1") and row[2] != "C0017")
+    rows[index][2] = "C0017"
+    write_raw(rewritten.work_dir / "raw", rows)
+    result = rewritten.dbt("build", check=False)
+    assert result.returncode != 0
+    assert "FAIL 1 assert_staged_rows_match_raw_input" in result.stdout
+    assert re.search(r"SKIP relation marts\.fct_transactions\b", result.stdout)
+    rewritten.dbt("build", "--full-refresh")
+    assert_same_marts(rewritten, full_refresh(tmp_path / "reference", rows))

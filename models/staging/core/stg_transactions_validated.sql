@@ -30,7 +30,10 @@ products as (
 ),
 
 batch as (
-    select * from raw_transactions
+    select
+        *,
+        {{ raw_row_fingerprint() }} as raw_fingerprint
+    from raw_transactions
     where source_row_number > {{ last_row_number or 0 }}
 ),
 
@@ -54,6 +57,7 @@ parsed as (
     select
         source_file,
         source_row_number,
+        raw_fingerprint,
         invoice_id as raw_invoice_id,
         line_number as raw_line_number,
         customer_id as raw_customer_id,
@@ -113,6 +117,7 @@ final as (
         rules_checked.source_file,
         rules_checked.source_row_number,
         {{ (last_row_number or 0) + 1 }} as batch_first_row_number,
+        rules_checked.raw_fingerprint,
         -- raw text is only needed for the quarantine: kept for rejected rows only
         {%- for column in ['invoice_id', 'line_number', 'customer_id', 'invoiced_at', 'product_id', 'quantity',
                            'unit_price', 'currency'] %}
