@@ -22,6 +22,20 @@
     assert_fct_transactions_match_staged_lines fails the build (rebuild with `dbt build --full-refresh`).
 -#}
 
+{#- The config of the incremental models at month grain: strategy `append` after `pre_hook` deleted what
+    the run re-computes (by default the months from the cutoff on), schema changes fail, and the post-hook
+    records the settings the rows were built with. -#}
+{% macro incremental_model_config(pre_hook="{{ incremental_delete_window('revenue_month') }}") %}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=pre_hook,
+        post_hook="{{ incremental_record_settings() }}",
+    ) }}
+{% endmacro %}
+
+
 {#- What the incremental models' rows depend on besides the appended lines, as one text. Each incremental
     model records it as its table comment (post-hook incremental_record_settings); a run whose settings
     differ re-processes everything. -#}

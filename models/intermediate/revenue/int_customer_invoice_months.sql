@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_window('revenue_month') }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config() }}
 
 -- Per account, invoice and month: the invoices with a purchase line (an order, SPEC §0) in each month.
 -- An invoice whose purchase lines fall in two months has a row in each. The source of the distinct order

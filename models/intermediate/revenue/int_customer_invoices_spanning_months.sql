@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_spanning_invoices() }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config(pre_hook="{{ incremental_delete_spanning_invoices() }}") }}
 {%- set cutoff = incremental_cutoff() %}
 
 -- The orders (invoices with a purchase line, SPEC §0) whose purchase lines fall in two or more months, one

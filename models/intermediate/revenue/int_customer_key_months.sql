@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_window('revenue_month') }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config() }}
 
 -- Per account, penetration key and month: the keys the account bought (a purchase line, SPEC §4) in each
 -- month. The source of first-bought months and of distinct keys over T12M windows. Incremental: months

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_window('revenue_month') }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config() }}
 
 -- Per account and month with at least one core line (SPEC §0, §3): revenue(a, m), the sum of the
 -- core line amounts (exact, may be <= 0), orders, the distinct invoices with a purchase line, and the

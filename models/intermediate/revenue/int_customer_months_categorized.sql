@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_window('revenue_month') }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config() }}
 
 -- Per account and month with core lines: the revenue of each SPEC §4 category (conversion, retention,
 -- penetration), exact. Incremental: months from the cutoff on.

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_customer_months() }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config(pre_hook="{{ incremental_delete_customer_months() }}") }}
 
 -- SPEC §3: one row per account and month from first_month(a) to min(last_month(a) + 1, as_of_month),
 -- gap months included, with revenue, previous_revenue, the movement and movement_amount

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_window('revenue_month') }}",
-    post_hook="{{ incremental_record_settings() }}",
-) }}
+{{ incremental_model_config() }}
 
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
 -- revenue_category (null for non-core lines), the exact amount in the reporting currency and revenue_month.
