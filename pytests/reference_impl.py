@@ -264,20 +264,27 @@ def compute(all_lines: list[Line], customers: dict[str, dict[str, Any]], setting
                 "A" if share < cuts[0] else "B" if share < cuts[1] else "C" if share < cuts[2] else "D"
             )
             before += result.snapshots[(a, s)]["t12m_revenue"]
+        # the active accounts' t12m_revenue per group prefix (industry, then industry / size_band, ...)
+        prefix_revenues: dict[tuple[str, ...], list[Decimal]] = defaultdict(list)
+        for b in active:
+            b_values = tuple(group_values(b))
+            for level in range(len(b_values) + 1):
+                prefix_revenues[b_values[:level]].append(result.snapshots[(b, s)]["t12m_revenue"])
+        benchmarks: dict[tuple[str, ...], Decimal] = {}
         for a in accounts:
             snapshot = result.snapshots[(a, s)]
             snapshot.setdefault("pareto_tier", "D")
-            values = group_values(a)
+            values = tuple(group_values(a))
             benchmark = None
             label = "all"
             for level in range(len(values), -1, -1):
-                members = [b for b in active if group_values(b)[:level] == values[:level]]
+                members = prefix_revenues.get(values[:level], [])
                 if len(members) >= settings.min_peer_group_size or level == 0:
                     label = " / ".join(values[:level]) if level else "all"
                     if members:
-                        benchmark = quantile_cont(
-                            [result.snapshots[(b, s)]["t12m_revenue"] for b in members], settings.potential_quantile
-                        )
+                        if values[:level] not in benchmarks:
+                            benchmarks[values[:level]] = quantile_cont(members, settings.potential_quantile)
+                        benchmark = benchmarks[values[:level]]
                     break
             potential = ZERO if benchmark is None else max(ZERO, benchmark - max(snapshot["t12m_revenue"], ZERO))
             snapshot["peer_group"] = label
@@ -289,9 +296,12 @@ def compute(all_lines: list[Line], customers: dict[str, dict[str, Any]], setting
             ]
 
     # SPEC §6
-    customer_ids = set(customers) | {line.customer_id for line in lines}
+    lines_by_customer: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        lines_by_customer[line.customer_id].append(line)
+    customer_ids = set(customers) | set(lines_by_customer)
     for a in customer_ids:
-        mine = [line for line in lines if line.customer_id == a]
+        mine = lines_by_customer.get(a, [])
         purchases = [line for line in mine if line.is_purchase]
         snapshot = result.snapshots.get((a, as_of_month), {})
         acquired = acquisition.get(a)
