@@ -17,10 +17,10 @@ import duckdb
 import pytest
 
 from conftest import SHARED_DATA, Build
+from reference_check import TOLERANCE, assert_marts_match
 from reference_impl import Line, Settings, compute
 from segmentation import PROJECT_DIR, cli, markdown, report
 from segmentation.dbt_runner import dbt_env
-from test_reference import assert_marts_match
 
 ONLINE_RETAIL = SHARED_DATA / "uci_online_retail" / "online_retail.csv.gz"
 UCI_VARS = {"source": "online_retail", "reporting_currency": "GBP", "penetration_grain": "product"}
@@ -41,7 +41,6 @@ EXPECTED_REJECTED = {
 STAGED_ROWS = 401_602
 RAW_AMOUNT = Decimal("9747747.934")
 STAGED_AMOUNT = Decimal("8277967.574")
-TOLERANCE = Decimal("0.01")
 
 pytestmark = [
     pytest.mark.slow,
