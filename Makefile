@@ -1,4 +1,4 @@
-# Quickstart:  make build   (set up .venv, dbt build on the demo data, quality checkpoints)
+# Quickstart:  make build   (set up .venv, dbt build on the demo data, quality checkpoints, publish)
 #              make test    (the whole test suite: pytest driving dbt, sqlfluff and ruff)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean
+.PHONY: help venv build dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -32,7 +32,13 @@ dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH (options: QUALITY_ARGS=...)
 	$(BIN)/segmentation quality --database $(DUCKDB_PATH) $(QUALITY_ARGS)
 
-build: dbt-build quality  ## set up, dbt build on the demo data, then the quality checkpoints
+publish: venv  ## audit $DUCKDB_PATH (last dbt build passed + quality checkpoints) and publish it to warehouse/serving
+	$(BIN)/segmentation publish --database $(DUCKDB_PATH) $(PUBLISH_ARGS)
+
+dashboard: venv  ## the Streamlit dashboard over warehouse/serving on http://127.0.0.1:8501 (after make build)
+	$(BIN)/segmentation dashboard $(DASHBOARD_ARGS)
+
+build: dbt-build publish  ## set up, dbt build on the demo data, quality checkpoints, publish to warehouse/serving
 
 test: venv  ## the whole test suite
 	$(BIN)/pytest

@@ -1,0 +1,30 @@
+"""Streamlit entry point: `segmentation dashboard` runs `streamlit run` on this file.
+
+It reads the serving copy named by $SEGMENTATION_SERVING_DIR (default warehouse/serving) read-only, draws the
+sidebar (publication, filters) and hands over to the page picked in the navigation (pages/*.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from segmentation.dashboard.context import PAGES, build_context, show_missing
+from segmentation.dashboard.data import ServingCopyMissingError, serving_dir_from_env
+
+PAGE_DIR = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="Revenue segmentation", page_icon=":bar_chart:", layout="wide")
+
+serving_dir = serving_dir_from_env()
+try:
+    build_context(serving_dir)
+except ServingCopyMissingError as error:
+    show_missing(str(error))
+    st.stop()
+
+navigation = st.navigation(
+    [st.Page(str(PAGE_DIR / f"{page.file}.py"), title=page.title, url_path=page.url_path) for page in PAGES]
+)
+navigation.run()
