@@ -9,6 +9,10 @@ UV_VERSION := 0.13.9
 
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
+# Serving copy written by `make publish` / `make build` and read by `make dashboard` and BI tools.
+SERVING_DIR ?= warehouse/serving
+# Optional --vars for `make dbt-build` / `make build`, as JSON or YAML: DBT_VARS='{raw_data_path: /data/acme}'
+DBT_VARS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help venv build dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic clean
@@ -27,16 +31,16 @@ venv: $(BIN)/.installed  ## create .venv with the locked dependencies (reused wh
 
 dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
-	$(BIN)/dbt build
+	$(BIN)/dbt build $(if $(DBT_VARS),--vars '$(DBT_VARS)')
 
 quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH (options: QUALITY_ARGS=...)
 	$(BIN)/segmentation quality --database $(DUCKDB_PATH) $(QUALITY_ARGS)
 
 publish: venv  ## audit $DUCKDB_PATH (last dbt build passed + quality checkpoints) and publish it to warehouse/serving
-	$(BIN)/segmentation publish --database $(DUCKDB_PATH) $(PUBLISH_ARGS)
+	$(BIN)/segmentation publish --database $(DUCKDB_PATH) --serving-dir $(SERVING_DIR) $(PUBLISH_ARGS)
 
 dashboard: venv  ## the Streamlit dashboard over warehouse/serving on http://127.0.0.1:8501 (after make build)
-	$(BIN)/segmentation dashboard $(DASHBOARD_ARGS)
+	$(BIN)/segmentation dashboard --serving-dir $(SERVING_DIR) $(DASHBOARD_ARGS)
 
 build: dbt-build publish  ## set up, dbt build on the demo data, quality checkpoints, publish to warehouse/serving
 
@@ -64,10 +68,11 @@ bench: venv  ## benchmark 1M/10M lines (BENCH_SIZES to change)
 
 UCI_DB := warehouse/online_retail.duckdb
 UCI_TARGET := warehouse/online_retail_target
+UCI_SERVING := warehouse/serving_uci
 
-uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, README results
+uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, publish to warehouse/serving_uci, README results
 	DUCKDB_PATH=$(UCI_DB) DBT_TARGET_PATH=$(UCI_TARGET) $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
-	$(BIN)/segmentation quality --database $(UCI_DB)
+	$(BIN)/segmentation publish --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json --serving-dir $(UCI_SERVING)
 	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
 		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 

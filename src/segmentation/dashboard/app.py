@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from segmentation.dashboard.context import PAGES, build_context, show_missing
+from segmentation.dashboard.context import PAGES, build_context, run_page, show_missing
 from segmentation.dashboard.data import ServingCopyMissingError, serving_dir_from_env
 
 PAGE_DIR = Path(__file__).parent / "pages"
@@ -19,7 +19,7 @@ st.set_page_config(page_title="Revenue segmentation", page_icon=":bar_chart:", l
 
 serving_dir = serving_dir_from_env()
 try:
-    build_context(serving_dir)
+    context = build_context(serving_dir)
 except ServingCopyMissingError as error:
     show_missing(str(error))
     st.stop()
@@ -27,4 +27,4 @@ except ServingCopyMissingError as error:
 navigation = st.navigation(
     [st.Page(str(PAGE_DIR / f"{page.file}.py"), title=page.title, url_path=page.url_path) for page in PAGES]
 )
-navigation.run()
+run_page(context, navigation.run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from segmentation.dashboard import metrics
-from segmentation.dashboard.data import ServingData, file_identity, load, missing_message
+from segmentation.dashboard.data import (
+    ServingCopyMissingError,
+    ServingData,
+    file_identity,
+    load,
+    missing_message,
+    serving_dir_from_env,
+)
 from segmentation.dashboard.formatting import month_label
 from segmentation.serving import SERVING_FILE
 
@@ -36,7 +44,8 @@ PAGES: tuple[PageSpec, ...] = (
 
 #: Sidebar filters: dim_customers column -> label.
 FILTERS: dict[str, str] = {"industry": "Industry", "size_band": "Size band", "country": "Country"}
-CONTEXT_KEY = "segmentation_context"
+#: The context app.py built in this script run (a script run is one thread), for the page it runs next.
+_current = threading.local()
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the serving copy ...")
@@ -156,21 +165,30 @@ def _sidebar(data: ServingData) -> dict[str, list[str]]:
 
 
 def build_context(serving_dir: Path) -> Context:
+    """Load the serving copy (cached per file identity) and draw the sidebar; ServingCopyMissingError if none."""
     identity = file_identity(serving_dir / SERVING_FILE)
     if identity is None:
-        from segmentation.dashboard.data import ServingCopyMissingError
-
         raise ServingCopyMissingError(missing_message(serving_dir))
     data = _load_cached(identity)
-    context = Context(data=data, filters=_sidebar(data))
-    st.session_state[CONTEXT_KEY] = context
-    return context
+    return Context(data=data, filters=_sidebar(data))
+
+
+def run_page(context: Context, run: Any) -> None:
+    """app.py: run the selected page with the context of this script run."""
+    _current.context = context
+    try:
+        run()
+    finally:
+        _current.context = None
 
 
 def get_context() -> Context:
-    context = st.session_state.get(CONTEXT_KEY)
-    if context is None:  # a page run on its own (not through app.py)
-        from segmentation.dashboard.data import serving_dir_from_env
-
-        context = build_context(serving_dir_from_env())
+    """The context of this script run; a page run on its own (AppTest.switch_page) builds it itself."""
+    context = getattr(_current, "context", None)
+    if context is None:
+        try:
+            context = build_context(serving_dir_from_env())
+        except ServingCopyMissingError as error:
+            show_missing(str(error))
+            st.stop()
     return context
