@@ -37,7 +37,7 @@ def open_page(demo_serving: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[.
     def run(page: str, prepare: Callable[[AppTest], None] | None = None) -> AppTest:
         app = AppTest.from_file(str(APP), default_timeout=120)
         app.run()
-        app.switch_page(f"pages/{page}.py")
+        app.switch_page(f"views/{page}.py")
         if prepare is not None:
             prepare(app)
         app.run()

@@ -1,7 +1,7 @@
 """Streamlit entry point: `segmentation dashboard` runs `streamlit run` on this file.
 
 It reads the serving copy named by $SEGMENTATION_SERVING_DIR (default warehouse/serving) read-only, draws the
-sidebar (publication, filters) and hands over to the page picked in the navigation (pages/*.py).
+sidebar (publication, filters) and hands over to the page picked in the navigation (views/*.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import streamlit as st
 from segmentation.dashboard.context import PAGES, build_context, run_page, show_missing
 from segmentation.dashboard.data import ServingCopyMissingError, serving_dir_from_env
 
-PAGE_DIR = Path(__file__).parent / "pages"
+# Not `pages/`: Streamlit would list that folder itself and run a page without this script.
+PAGE_DIR = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Revenue segmentation", page_icon=":bar_chart:", layout="wide")
 

@@ -51,6 +51,8 @@ def streamlit_command(serving_dir: Path, port: int) -> tuple[list[str], dict[str
         "false",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     env = dict(os.environ)
     env[SERVING_DIR_ENV] = str(serving_dir.resolve())
