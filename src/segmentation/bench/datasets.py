@@ -10,8 +10,9 @@ One folder per (lines, seed) under the data root:
 
 The lines carry the benchmark's dirty share (`DIRTY_SHARE`, generator `--dirty-share`): duplicates, padded
 ids, bad numbers and dates, unknown currencies, and in the CSV records with a field too many, so the
-quarantine paths are timed. `full/` is what every Parquet step reads, `full_csv/` the CSV steps. The incremental step starts from `generated/transactions.parquet` (the
-history) and then appends the last month, giving the same file as `full/` row for row.
+quarantine paths are timed. `full/` is what every Parquet step reads, `full_csv/` the CSV steps. The
+incremental step starts from `generated/transactions.parquet` (the history) and then appends the last
+month, giving the same file as `full/` row for row.
 """
 
 from __future__ import annotations

@@ -103,7 +103,9 @@ def staged_lines(folder: Path) -> pl.LazyFrame:
         )
         .filter(
             pl.all_horizontal(
-                pl.col(["invoice_id", "customer_id", "invoiced_at", "product_id", "quantity", "unit_price"]).is_not_null()
+                pl.col(
+                    ["invoice_id", "customer_id", "invoiced_at", "product_id", "quantity", "unit_price"]
+                ).is_not_null()
             )
             & (pl.col("quantity") != 0)
             & (pl.col("unit_price") >= 0)
@@ -179,9 +181,7 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         .cache()
     )
     invoice_months = core.filter(purchase).select("customer_id", "month", "invoice_id").unique().cache()
-    revenue = (
-        key_months.group_by(["customer_id", "month"]).agg(pl.col("revenue").sum().round(MONEY_DECIMALS)).cache()
-    )
+    revenue = key_months.group_by(["customer_id", "month"]).agg(pl.col("revenue").sum().round(MONEY_DECIMALS)).cache()
     accounts = revenue.group_by("customer_id").agg(
         pl.col("month").min().alias("first_month"),
         pl.col("month").max().alias("last_month"),
@@ -259,10 +259,16 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     windowed = (
         windowed.sort(["customer_id", "month"])
         .with_columns(
-            pl.col("revenue").rolling_sum(12, min_samples=1).over("customer_id").round(MONEY_DECIMALS).alias("t12m_revenue"),
-            (pl.col("revenue") > 0).cast(pl.Int64).rolling_sum(12, min_samples=1).over("customer_id").alias(
-                "t12m_active_months"
-            ),
+            pl.col("revenue")
+            .rolling_sum(12, min_samples=1)
+            .over("customer_id")
+            .round(MONEY_DECIMALS)
+            .alias("t12m_revenue"),
+            (pl.col("revenue") > 0)
+            .cast(pl.Int64)
+            .rolling_sum(12, min_samples=1)
+            .over("customer_id")
+            .alias("t12m_active_months"),
             pl.col("orders_delta").fill_null(0).cum_sum().over("customer_id").cast(pl.Int64).alias("t12m_orders"),
             pl.col("keys_delta").fill_null(0).cum_sum().over("customer_id").cast(pl.Int64).alias("product_lines_t12m"),
             pl.col("first_keys").fill_null(0).cum_sum().over("customer_id").cast(pl.Int64).alias("keys_to_date"),
@@ -340,11 +346,15 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             )
             .replace_strict(
                 {
-                    "high:true": "strategic_growth", "high:false": "protect",
-                    "medium:true": "develop", "medium:false": "maintain",
-                    "low:true": "hidden_gem", "low:false": "automate",
-                    "inactive:true": "win_back", "inactive:false": "dormant",
-                },  # fmt: skip
+                    "high:true": "strategic_growth",
+                    "high:false": "protect",
+                    "medium:true": "develop",
+                    "medium:false": "maintain",
+                    "low:true": "hidden_gem",
+                    "low:false": "automate",
+                    "inactive:true": "win_back",
+                    "inactive:false": "dormant",
+                },
                 default="dormant",
             )
             .alias("value_potential_cell"),

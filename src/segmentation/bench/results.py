@@ -222,13 +222,20 @@ def _targets_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
         rows.append(("10M `dbt_build` ≤ 60 s", f"{build['seconds']:,.1f} s", verdict(build["seconds"] <= 60)))
         rss = build["peak_rss_mb"]
         rows.append(("10M `dbt_build` ≤ 4 GB peak RSS", f"{rss:,.0f} MB", verdict(rss <= 4096)))
+
     def same_run_ratio(size: dict[str, Record], top: str, bottom: str) -> float | None:
         a, b = size.get(top), size.get(bottom)
         return _ratio(a, b) if _same_run(a, b) else None
 
     one = by_size.get(1_000_000, {})
     for name, size, top, bottom, limit in (
-        ("10M `dbt_run_peer_models` ≤ 1.3 x `duckdb_script_peer`", ten, "dbt_run_peer_models", "duckdb_script_peer", 1.3),
+        (
+            "10M `dbt_run_peer_models` ≤ 1.3 x `duckdb_script_peer`",
+            ten,
+            "dbt_run_peer_models",
+            "duckdb_script_peer",
+            1.3,
+        ),
         ("10M `dbt_run_peer_models` faster than `polars_peer`", ten, "dbt_run_peer_models", "polars_peer", 1.0),
         ("1M `dbt_run_peer_models` faster than `pandas_peer`", one, "dbt_run_peer_models", "pandas_peer", 1.0),
         ("10M `dbt_build` (every test) ≤ 2 x `duckdb_script_peer`", ten, "dbt_build", "duckdb_script_peer", 2.0),

@@ -281,8 +281,9 @@ def generate_scale(options: ScaleOptions, out_dir: Path, progress: Callable[[str
             if options.csv:
                 if name not in csv_writers:
                     csv_writers[name] = CsvTransactionsWriter(out_dir / name.replace(".parquet", ".csv"))
-                csv_writers[name].write(table, dirty.text_overrides(mask) if dirty is not None else None,
-                                        malformed=options.malformed_csv)
+                csv_writers[name].write(
+                    table, dirty.text_overrides(mask) if dirty is not None else None, malformed=options.malformed_csv
+                )
         if high == options.lines or (high // _ROW_GROUP_SIZE) % 10 == 0:
             step(f"{high:,} lines written")
     for writer in writers.values():
