@@ -286,18 +286,7 @@ def down(settings: ClusterSettings | None = None, timeout: float = 30.0) -> None
         pid_file.unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m segmentation.spark_cluster",
-        description="Start or stop the project's standalone Spark cluster on 127.0.0.1 (make spark-up / spark-down).",
-    )
-    parser.add_argument(
-        "action",
-        choices=["up", "down", "status", "env"],
-        help="up: start (idempotent) and "
-        "print export lines; down: stop; status: exit 0 when running; env: print the export lines",
-    )
-    args = parser.parse_args(argv)
+def command(args: argparse.Namespace) -> int:
     settings = ClusterSettings.from_env()
     if args.action == "up":
         try:
@@ -315,6 +304,30 @@ def main(argv: list[str] | None = None) -> int:
     running = is_running(settings)
     _log(f"Spark cluster at {settings.master_url}: {'running' if running else 'not running'}")
     return 0 if running else 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "spark",
+        help="start / stop the local standalone Spark cluster of the `spark` dbt target",
+        description=(
+            "A standalone Spark cluster from the installed pyspark package (a master and SPARK_WORKERS "
+            "workers), on 127.0.0.1 only, with logs, metastore and table files under warehouse/spark. "
+            '`up` starts it (idempotent) and prints export lines (eval "$(segmentation spark up)"); `down` '
+            "stops what `up` started; `status` exits 0 when a master with a worker answers; `env` prints the "
+            "export lines. Settings: SPARK_MASTER_PORT (7077), SPARK_MASTER_WEBUI_PORT (8080), "
+            "SPARK_WORKER_WEBUI_PORT (8081), SPARK_WORKERS (1), SPARK_WORKER_CORES (2), SPARK_WORKER_MEMORY "
+            "(3g), SPARK_DRIVER_MEMORY / SPARK_EXECUTOR_MEMORY (2g), SPARK_CLUSTER_DIR (warehouse/spark)."
+        ),
+    )
+    parser.add_argument("action", choices=["up", "down", "status", "env"])
+    parser.set_defaults(handler=command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m segmentation.engines.spark")
+    parser.add_argument("action", choices=["up", "down", "status", "env"])
+    return command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
