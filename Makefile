@@ -19,11 +19,18 @@ help:  ## list the targets
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
 	@touch $@
 
-venv: $(BIN)/.installed  ## create .venv with the locked dependencies (reused when up to date)
+# Compiled bytecode for every installed module: the environment sets PYTHONDONTWRITEBYTECODE, so without
+# it every dbt process recompiles dbt-core's imports on start (an empty `dbt run`: ~8 s -> ~3 s). uv
+# compiles what it installs; this covers a venv whose packages were installed before (uv skips them).
+$(BIN)/.bytecode: $(BIN)/.installed
+	$(BIN)/python -m compileall -q -j 0 "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" > /dev/null || true
+	@touch $@
+
+venv: $(BIN)/.installed $(BIN)/.bytecode  ## create .venv with the locked dependencies, compiled (reused when up to date)
 
 dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
