@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,18 +17,7 @@ from conftest import Build
 from segmentation import PROJECT_DIR
 from segmentation.serving import PUBLISHED_TABLES, SERVING_FILE, STORAGE_VERSION
 from segmentation.serving.publish import PublishError, PublishOptions, git_commit, publish
-
-
-def folder_digest(folder: Path) -> dict[str, str]:
-    """Every entry of a folder (recursively) -> sha256 of its bytes, or the target of a symlink."""
-    digest: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        key = str(path.relative_to(folder))
-        if path.is_symlink():
-            digest[key] = "-> " + os.readlink(path)
-        elif path.is_file():
-            digest[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return digest
+from serving_reader import folder_digest
 
 
 def run_results_of(build: Build) -> Path:
