@@ -1,4 +1,4 @@
-# Quickstart:  make build   (set up .venv, dbt build on the demo data, quality checkpoints, publish)
+# Quickstart:  make build   (set up .venv, raw-input check, dbt build on the demo data, quality checkpoints, publish)
 #              make test    (the whole test suite: pytest driving dbt, sqlfluff and ruff)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Spark (target spark): every JVM binds and connects on loopback only.
 export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: help venv build dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic clean spark-up spark-down spark-status
+.PHONY: help venv build quality-raw dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic clean spark-up spark-down spark-status
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -38,12 +38,16 @@ $(BIN)/.bytecode: $(BIN)/.installed
 
 venv: $(BIN)/.installed $(BIN)/.bytecode  ## create .venv with the locked dependencies, compiled (reused when up to date)
 
+quality-raw: venv  ## check the raw input the vars point at, before dbt (options: QUALITY_ARGS=...)
+	$(BIN)/segmentation quality --raw $(if $(DBT_VARS),--vars '$(DBT_VARS)') $(QUALITY_ARGS)
+
 dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	$(BIN)/dbt build $(if $(DBT_VARS),--vars '$(DBT_VARS)')
 
-quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH (options: QUALITY_ARGS=...)
-	$(BIN)/segmentation quality --database $(DUCKDB_PATH) $(QUALITY_ARGS)
+QUALITY_BASELINE ?= $(SERVING_DIR)/segmentation.duckdb
+quality: venv  ## check $DUCKDB_PATH and compare it with the last published copy $QUALITY_BASELINE (options: QUALITY_ARGS=...)
+	$(BIN)/segmentation quality --database $(DUCKDB_PATH) --baseline $(QUALITY_BASELINE) $(QUALITY_ARGS)
 
 publish: venv  ## audit $DUCKDB_PATH (last dbt build passed + quality checkpoints) and publish it to warehouse/serving
 	$(BIN)/segmentation publish --database $(DUCKDB_PATH) --serving-dir $(SERVING_DIR) $(PUBLISH_ARGS)
@@ -51,7 +55,7 @@ publish: venv  ## audit $DUCKDB_PATH (last dbt build passed + quality checkpoint
 dashboard: venv  ## the Streamlit dashboard over warehouse/serving on http://127.0.0.1:8501 (after make build)
 	$(BIN)/segmentation dashboard --serving-dir $(SERVING_DIR) $(DASHBOARD_ARGS)
 
-build: dbt-build publish  ## set up, dbt build on the demo data, quality checkpoints, publish to warehouse/serving
+build: quality-raw dbt-build publish  ## set up, check the raw input, dbt build on the demo data, quality checkpoints (publish's audit), publish
 
 test: venv  ## the whole test suite
 	$(BIN)/pytest

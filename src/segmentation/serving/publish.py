@@ -166,12 +166,18 @@ def quality_supports(option: str) -> bool:
     return option in subparsers.choices["quality"]._option_string_actions
 
 
-def run_quality_gate(options: PublishOptions) -> None:
-    """`segmentation quality --database W` in a child process; PublishError when it does not pass."""
+def run_quality_gate(options: PublishOptions, build: BuildRecord) -> None:
+    """`segmentation quality --database W [--baseline LAST] [--vars BUILD_VARS]` in a child process.
+
+    The baseline is the serving copy about to be replaced; the vars are the build's own, so the thresholds
+    are the ones the build ran with. PublishError when it does not pass.
+    """
     command = [sys.executable, "-m", "segmentation.cli", "quality", "--database", str(options.warehouse)]
     baseline = options.serving_dir / SERVING_FILE
     if baseline.is_file() and quality_supports("--baseline"):
         command += ["--baseline", str(baseline)]
+    if build.vars and quality_supports("--vars"):
+        command += ["--vars", json.dumps(build.vars, default=str)]
     command += list(options.quality_args)
     say(f"audit: {' '.join(command[2:])}")
     completed = subprocess.run(command, cwd=PROJECT_DIR, check=False)
@@ -326,7 +332,7 @@ def publish(options: PublishOptions) -> Publication:
                 if missing:
                     raise PublishError(f"refused: {warehouse} has no {', '.join(f'marts.{m}' for m in missing)}")
                 if options.quality:
-                    run_quality_gate(options)
+                    run_quality_gate(options, build)
                 else:
                     say("audit: quality checkpoints skipped (--no-quality)")
                 tables = [t.name for t in PUBLISHED_TABLES if t.name in present]
