@@ -27,7 +27,10 @@ STEP_NOTES = {
     "pandas_peer": "plain pandas computing the same two marts from the same Parquet",
     "polars_peer": "idiomatic lazy Polars computing the same two marts from the same Parquet",
     "duckdb_script_peer": "one plain DuckDB SQL script (no dbt) computing the same two marts from the same Parquet",
-    "dbt_build_csv": "`dbt build` from empty on the same lines as RFC 4180 CSV text (`--malformed-csv`: plus records with a field too many)",
+    "dbt_build_csv": (
+        "`dbt build` from empty on the same lines as RFC 4180 CSV text"
+        " (`--malformed-csv`: plus records with a field too many)"
+    ),
     "dbt_run_peer_models_csv": "`dbt_run_peer_models` on the CSV input",
     "incremental_append": "`dbt build` after appending the last month to a warehouse built on the history",
 }
