@@ -21,12 +21,20 @@ from pathlib import Path
 
 import polars as pl
 
-REPORTING_CURRENCY = "USD"
-HIGH_ABOVE, MEDIUM_FROM = 100_000.0, 10_000.0
-PARETO_CUTS = (0.80, 0.95, 0.99)
-POTENTIAL_QUANTILE = 0.75
-MIN_PEER_GROUP_SIZE = 5
-NEW_BELOW_MONTHS, PARTNER_MIN_MONTHS, PARTNER_MIN_KEYS, ESTABLISHED_MIN_KEYS = 12, 36, 5, 3
+from segmentation.registry import default
+
+# The SPEC defaults as dbt reads them (dbt_project.yml vars, through segmentation.registry).
+_REGISTRY = default()
+REPORTING_CURRENCY = str(_REGISTRY.var("reporting_currency")).upper()
+HIGH_ABOVE = float(_REGISTRY.var("value_tier_high_above"))
+MEDIUM_FROM = float(_REGISTRY.var("value_tier_medium_from"))
+PARETO_CUTS = tuple(float(cut) for cut in _REGISTRY.var("pareto_cuts"))
+POTENTIAL_QUANTILE = float(_REGISTRY.var("potential_quantile"))
+MIN_PEER_GROUP_SIZE = int(_REGISTRY.var("min_peer_group_size"))
+NEW_BELOW_MONTHS = int(_REGISTRY.var("relationship_new_below_months"))
+PARTNER_MIN_MONTHS = int(_REGISTRY.var("relationship_partner_min_months"))
+PARTNER_MIN_KEYS = int(_REGISTRY.var("relationship_partner_min_keys"))
+ESTABLISHED_MIN_KEYS = int(_REGISTRY.var("relationship_established_min_keys"))
 WHITESPACE = " \t\n\v\f\r"
 MONEY_DECIMALS = 6
 DUPLICATE_COLUMNS = ["invoice_id", "customer_id", "invoiced_at", "product_id", "quantity", "unit_price", "currency"]
