@@ -63,3 +63,43 @@ class SparkBuild(Build):
                     f"hive_partitioning = {str(partitioned).lower()})"
                 )
             return connection.execute(sql, params or []).fetchall()
+
+
+class SparkReader:
+    """A Spark session of the test process on the same cluster, metastore and warehouse as a SparkBuild
+    (after dbt has finished: the embedded metastore takes one process at a time). For views, which have
+    no files of their own; tables are read without a JVM by SparkBuild.query."""
+
+    def __init__(self, build: SparkBuild) -> None:
+        import os
+
+        from pyspark.sql import SparkSession
+
+        env = build.env
+        os.environ["SPARK_LOCAL_IP"] = spark.LOOPBACK
+        builder = SparkSession.builder.appName("segmentation-tests").master(env["SPARK_MASTER_URL"])
+        settings = {
+            "spark.driver.host": spark.LOOPBACK,
+            "spark.driver.bindAddress": spark.LOOPBACK,
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.driver.memory": "1g",
+            "spark.executor.memory": env["SPARK_EXECUTOR_MEMORY"],
+            "spark.cores.max": env["SPARK_EXECUTOR_CORES"],
+            "spark.sql.shuffle.partitions": env["SPARK_SHUFFLE_PARTITIONS"],
+            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.warehouse.dir": env["SPARK_WAREHOUSE_DIR"],
+            "spark.hadoop.javax.jdo.option.ConnectionURL": (
+                f"jdbc:derby:;databaseName={env['SPARK_METASTORE_DIR']}/metastore_db;create=true"
+            ),
+            "spark.driver.extraJavaOptions": f"-Dderby.system.home={env['SPARK_METASTORE_DIR']}",
+        }
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        self.session = builder.enableHiveSupport().getOrCreate()
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.session.sql(sql).collect()]
+
+    def close(self) -> None:
+        self.session.stop()

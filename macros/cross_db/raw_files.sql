@@ -20,14 +20,16 @@
     {{ return(listing.columns[0].values() | list) }}
 {% endmacro %}
 
-{#- Spark: the folder's files through the binaryFile source (only the path column is read, not the bytes). -#}
+{#- Spark: the folder's files through the binaryFile source (only the path column is read, not the bytes;
+    a glob that matches nothing is an error there, so the whole folder is listed and filtered here). -#}
 {% macro spark__list_raw_files(folder, entity) %}
-    {%- set listing = run_query(
-        "select path from binaryFile.`" ~ folder.rstrip('/') ~ "/" ~ entity ~ ".*` order by path"
-    ) -%}
+    {%- set listing = run_query("select path from binaryFile.`" ~ folder.rstrip('/') ~ "` order by path") -%}
     {%- set files = [] -%}
     {%- for path in listing.columns[0].values() -%}
-        {%- do files.append(path | replace('file://', '') | replace('file:', '')) -%}
+        {%- set local = path | replace('file://', '') | replace('file:', '') -%}
+        {%- if local.split('/')[-1].startswith(entity ~ '.') -%}
+            {%- do files.append(folder.rstrip('/') ~ '/' ~ local.split('/')[-1]) -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(files) }}
 {% endmacro %}
