@@ -164,8 +164,6 @@
 {% endmacro %}
 
 
-{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
-    file (incremental models re-process everything when it changes). -#}
 {#- Fingerprint of one raw transactions row: a hash of its position and raw text values. The staging
     model stores it per row; the conservation test compares its sum with the raw input's, so rows rewritten
     in place after an incremental run (the input must be append-only) fail the build instead of leaving
@@ -179,6 +177,8 @@
 {%- endmacro %}
 
 
+{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
+    file (incremental models re-process everything when it changes). -#}
 {% macro raw_transactions_identity() %}
     {%- if seg_var('source') == 'online_retail' -%}
         {{ return('online_retail:' ~ seg_var('online_retail_path')) }}
