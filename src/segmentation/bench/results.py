@@ -430,6 +430,9 @@ def render(records: list[Record]) -> str:
         *(_slowest_nodes(current, "incremental_append") or []),
         "",
     ]
+    from segmentation.bench.spark_steps import render_spark_section
+
+    out += render_spark_section(records)
     before_after = _before_after(records)
     if before_after:
         baseline = _index(records, BEFORE_LABEL)
