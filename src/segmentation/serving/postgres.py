@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 import time
@@ -32,6 +33,7 @@ from segmentation.serving.publish import (
     Publication,
     PublishError,
     PublishOptions,
+    git_commit,
     say,
     swap_in,
     write_publication_tables,
@@ -140,6 +142,27 @@ def publish_postgres(options: PostgresPublishOptions) -> Publication:
                 row_counts[name] = cursor.rowcount
             cursor.execute("select as_of_date, as_of_month, reporting_currency from intermediate.int_as_of_dates")
             as_of = cursor.fetchone() or (None, None, None)
+            cursor.execute(
+                f"create table {STAGING_SCHEMA}.publication (publication_id text not null, published_at timestamp "
+                "not null, as_of_date date, as_of_month date, reporting_currency text, vars_digest text not null, "
+                "vars_json text not null, git_commit text, dbt_invocation_id text not null, source_engine text not "
+                "null, tables integer not null, row_counts text not null)"
+            )
+            cursor.execute(
+                f"insert into {STAGING_SCHEMA}.publication values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    publication_id,
+                    dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    *as_of,
+                    build.vars_digest,
+                    json.dumps(build.vars, sort_keys=True, default=str),
+                    git_commit(),
+                    build.invocation_id,
+                    "postgres",
+                    len(row_counts),
+                    json.dumps(row_counts, sort_keys=True),
+                ),
+            )
             connection.commit()
             connection.set_session(isolation_level="READ COMMITTED")
             # --- audit ---
