@@ -21,8 +21,11 @@
             {%- set copy = this.identifier ~ '__flagged' -%}
             {%- set copy_relation = api.Relation.create(schema=this.schema, identifier=copy, type='table') -%}
             {%- set columns = adapter.get_columns_in_relation(this) -%}
+            {% call statement('flag_duplicates_clear') -%}
+                drop table if exists {{ copy_relation }}
+            {%- endcall %}
             {% call statement('flag_duplicates_copy') -%}
-                create or replace table {{ copy_relation }} using parquet as
+                create table {{ copy_relation }} using parquet as
                 select
                     {%- for column in columns %}
                         {%- if column.name in replaced %}
