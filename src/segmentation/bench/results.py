@@ -27,7 +27,10 @@ STEP_NOTES = {
     "pandas_peer": "plain pandas computing the same two marts from the same Parquet",
     "polars_peer": "idiomatic lazy Polars computing the same two marts from the same Parquet",
     "duckdb_script_peer": "one plain DuckDB SQL script (no dbt) computing the same two marts from the same Parquet",
-    "dbt_build_csv": "`dbt build` from empty on the same lines as RFC 4180 CSV text (plus malformed records)",
+    "dbt_build_csv": (
+        "`dbt build` from empty on the same lines as RFC 4180 CSV text"
+        " (`--malformed-csv`: plus records with a field too many)"
+    ),
     "dbt_run_peer_models_csv": "`dbt_run_peer_models` on the CSV input",
     "incremental_append": "`dbt build` after appending the last month to a warehouse built on the history",
 }
@@ -317,8 +320,8 @@ def _before_after(records: list[Record]) -> list[str]:
         "machine, same generator seed. CPU time (user + system of the step's processes) is less",
         "sensitive than wall time to other users' load; the load average is the 1-minute value before the step.",
         "",
-        "| size | step | baseline s | current s | baseline CPU s | current CPU s | baseline peak RSS MB |"
-        " current peak RSS MB | load (baseline / current) |",
+        f"| size | step | {BEFORE_LABEL} s | current s | {BEFORE_LABEL} CPU s | current CPU s |"
+        f" {BEFORE_LABEL} peak RSS MB | current peak RSS MB | load ({BEFORE_LABEL} / current) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in sizes:
@@ -343,6 +346,40 @@ def _cpu(record: Record | None) -> str:
     if record is None or record.get("status") != "ok" or record.get("cpu_seconds") is None:
         return "-"
     return f"{record['cpu_seconds']:,.1f}"
+
+
+CSV_LABEL = "csv-input"
+
+
+def _csv_input(records: list[Record]) -> list[str]:
+    """CSV against Parquet input, from a run of its own (label `csv-input`) or from the `current` run."""
+    lines = []
+    for label in (CSV_LABEL, "current"):
+        by_size = _index(records, label)
+        for size in sorted(by_size):
+            for parquet_step, csv_step in (
+                ("dbt_build", "dbt_build_csv"),
+                ("dbt_run_peer_models", "dbt_run_peer_models_csv"),
+            ):
+                parquet, csv = by_size[size].get(parquet_step), by_size[size].get(csv_step)
+                if not parquet or not csv or csv.get("status") != "ok" or not _same_run(parquet, csv):
+                    continue
+                ratio = _ratio(csv, parquet)
+                identical = {True: "yes", False: "NO"}.get(csv.get("identical_to_parquet_input"), "-")
+                lines.append(
+                    f"| {size_label(size)} | `{csv_step}` | {_seconds(parquet)} | {_seconds(csv)} | "
+                    f"{'-' if ratio is None else f'{ratio:.2f}'} | {csv.get('csv_mb', '-')} | {identical} | "
+                    f"`{label}` {csv.get('run_id', '?')} |"
+                )
+        if lines:
+            break
+    if not lines:
+        return []
+    return [
+        "| size | step | Parquet input s | CSV input s | CSV / Parquet | CSV MB | marts identical | label, run |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+        *lines,
+    ]
 
 
 def render(records: list[Record]) -> str:
@@ -370,6 +407,8 @@ def render(records: list[Record]) -> str:
         "",
         *_results_table(current),
         "",
+        "The CSV-input steps, when they come from a run of their own, are in the CSV input section below.",
+        "",
         "## Ratios",
         "",
         *_ratios_table(current),
@@ -377,6 +416,10 @@ def render(records: list[Record]) -> str:
         "## Targets (issues 7 and 16, on this machine)",
         "",
         *(_targets_table(current) or ["No 10M results yet."]),
+        "",
+        "## CSV input",
+        "",
+        *(_csv_input(records) or ["No CSV-input results yet."]),
         "",
         "## Growth",
         "",
