@@ -68,13 +68,9 @@
 {% endmacro %}
 
 
-{#- The DuckDB reader call for a raw file: CSV as text (a bad value is quarantined, not a load failure). -#}
+{#- The DuckDB reader call for a Parquet file (CSV files are loaded by load_csv_file, csv_files.sql). -#}
 {% macro raw_file_reader(file) -%}
-    {%- if file.endswith('.parquet') -%}
-        read_parquet('{{ file }}', file_row_number = true)
-    {%- else -%}
-        read_csv('{{ file }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = true)
-    {%- endif -%}
+    read_parquet('{{ file }}', file_row_number = true)
 {%- endmacro %}
 
 
@@ -138,6 +134,7 @@
         select
             'seed:raw_{{ entity }}' as source_file,
             row_number() over () as source_row_number,
+            false as malformed_row,
             {%- for name, required in columns %}
                 cast({{ adapter.quote(name) }} as varchar) as {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
@@ -148,19 +145,19 @@
             select
                 cast(null as varchar) as source_file,
                 cast(null as bigint) as source_row_number,
+                false as malformed_row,
                 {%- for name, required in columns %}
                     cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
                 {%- endfor %}
             where false
+        {%- elif csv_is_csv(file) -%}
+            {{ csv_raw_select(file, entity, this) }}
         {%- else -%}
             {%- set mapping = raw_file_column_map(file, entity) -%}
             select
                 '{{ file }}' as source_file,
-                {%- if file.endswith('.parquet') %}
-                    file_row_number + 1 as source_row_number,
-                {%- else %}
-                    row_number() over () as source_row_number,
-                {%- endif %}
+                file_row_number + 1 as source_row_number,
+                false as malformed_row,
                 {%- for name, required in columns %}
                     {%- if name in mapping %}
                         {{ raw_value_as_text(mapping[name]) }} as {{ name }}{{ ',' if not loop.last }}

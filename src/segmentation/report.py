@@ -23,6 +23,7 @@ import duckdb
 from segmentation import markdown
 
 REJECTION_REASONS: tuple[str, ...] = (
+    "malformed_row",
     "missing_invoice",
     "missing_customer",
     "invalid_date",

@@ -1,4 +1,6 @@
 -- SPEC §7: one row per value_tier with the recommended treatment (seed seeds/reference/segment_playbook.csv).
+-- Built after the input checks like every mart (a stop-the-build input error leaves no mart built):
+-- depends_on: {{ ref('int_as_of_dates') }}
 with playbook as (
     select * from {{ ref('segment_playbook') }}
 ),

@@ -58,6 +58,7 @@ parsed as (
         source_file,
         source_row_number,
         raw_fingerprint,
+        malformed_row,
         invoice_id as raw_invoice_id,
         line_number as raw_line_number,
         customer_id as raw_customer_id,
@@ -97,6 +98,7 @@ rules_checked as (
     select
         *,
         case
+            when malformed_row then 'malformed_row'
             when invoice_id is null then 'missing_invoice'
             when customer_id is null then 'missing_customer'
             when invoiced_at is null then 'invalid_date'
