@@ -7,14 +7,14 @@ with playbook as (
 
 final as (
     select
-        cast(value_tier as varchar) as value_tier,
+        cast(value_tier as {{ type_text() }}) as value_tier,
         cast(tier_rank as integer) as tier_rank,
         cast(sales_time_share as decimal(5, 4)) as sales_time_share,
-        cast(support_level as varchar) as support_level,
-        cast(account_review_cadence as varchar) as account_review_cadence,
-        cast(pitch_approach as varchar) as pitch_approach,
-        cast(account_owner as varchar) as account_owner,
-        cast(treatment as varchar) as treatment
+        cast(support_level as {{ type_text() }}) as support_level,
+        cast(account_review_cadence as {{ type_text() }}) as account_review_cadence,
+        cast(pitch_approach as {{ type_text() }}) as pitch_approach,
+        cast(account_owner as {{ type_text() }}) as account_owner,
+        cast(treatment as {{ type_text() }}) as treatment
     from playbook
 )
 
