@@ -17,17 +17,17 @@ rejected as (
 raw_totals as (
     select
         count(*) as row_count,
-        coalesce(sum(
-            {{ parse_decimal(clean_text('quantity', quantity_type), raw_type=quantity_type) }}
-            * {{ parse_decimal(clean_text('unit_price', price_type), raw_type=price_type) }}
-        ), 0) as amount
+        coalesce(sum({{ line_gross(
+            parse_decimal(clean_text('quantity', quantity_type), raw_type=quantity_type),
+            parse_decimal(clean_text('unit_price', price_type), raw_type=price_type),
+        ) }}), 0) as amount
     from raw_transactions
 ),
 
 staged_totals as (
     select
         count(*) as row_count,
-        coalesce(sum(quantity * unit_price), 0) as amount
+        coalesce(sum({{ line_gross('quantity', 'unit_price') }}), 0) as amount
     from staged
 ),
 

@@ -11,7 +11,7 @@ parsed as (
     select
         cast({{ dbt.date_trunc('month', parse_timestamp(clean_text('month'))) }} as date) as month,
         upper({{ clean_text('currency') }}) as currency,
-        {{ parse_decimal(clean_text('rate_to_reporting'), 18, 10) }} as rate_to_reporting
+        {{ parse_decimal(clean_text('rate_to_reporting')) }} as rate_to_reporting
     from raw_fx_rates
 ),
 
