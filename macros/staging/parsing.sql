@@ -2,13 +2,12 @@
     Parsing rules for raw text (SPEC §1). Every raw value is trimmed first with clean_text (blank,
     i.e. empty or whitespace only, means null); the parse_* macros take an already cleaned value and
     return a SQL expression that is null when it does not parse, so the caller can quarantine the row
-    with a reason instead of failing the load.
+    with a reason instead of failing the load. Engine differences go through macros/cross_db/.
 
     `raw_type`: the DuckDB type of the column in a typed input (Parquet; see raw_column_types), none for
-    text. A typed value's text is written by DuckDB itself, so some checks have a known answer and are
-    skipped (same result, less work): it never has surrounding whitespace or is blank, an integer or
-    decimal is always in plain notation, and a timestamp (written `YYYY-MM-DD HH:MM:SS` by the raw
-    adapter) or date is ISO with a 4-digit year exactly when its text has 19 or 10 characters.
+    text. A typed value arrives as the text the raw adapter writes for it (raw_value_as_text: exact
+    numbers, timestamps with microseconds, tz-aware ones in UTC with `Z`), so it gets the verdict of that
+    text; for naive timestamps and dates a cheaper check with the same result is used.
 -#}
 
 {#- The kind of a raw column's DuckDB type: integer, decimal, number (float), timestamp, date, boolean or
