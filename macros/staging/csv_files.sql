@@ -150,7 +150,7 @@
     {%- endif -%}
     {%- set folder = seg_var('raw_data_path') -%}
     {%- set file = find_raw_file(folder, entity) if folder is not none else none -%}
-    {%- if file is none or not csv_is_csv(file) -%}
+    {%- if file is none or not csv_is_csv(file) or adapter.type() != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set mapping = csv_column_map(file, entity) -%}

@@ -43,13 +43,10 @@
     {%- endif -%}
     {%- set base = folder.rstrip('/') ~ '/' ~ entity -%}
     {%- set candidates = [base ~ '.csv', base ~ '.csv.gz', base ~ '.parquet'] -%}
-    {%- set listing = run_query(
-        "select file from glob('" ~ folder.rstrip('/') ~ "/" ~ entity ~ ".*') order by file"
-    ) -%}
     {%- set found = [] -%}
-    {%- for row in listing.rows -%}
-        {%- if row[0] in candidates -%}
-            {%- do found.append(row[0]) -%}
+    {%- for file in list_raw_files(folder, entity) -%}
+        {%- if file in candidates -%}
+            {%- do found.append(file) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if found | length > 1 -%}
@@ -68,44 +65,7 @@
 {% endmacro %}
 
 
-{#- The DuckDB reader call for a Parquet file (CSV files are loaded by load_csv_file, csv_files.sql). -#}
-{% macro raw_file_reader(file) -%}
-    read_parquet('{{ file }}', file_row_number = true)
-{%- endmacro %}
-
-
-{#-
-    A typed Parquet column as the text staging parses (SPEC §1 typed columns), written so that the text
-    has exactly the value of the typed one:
-    - TIMESTAMP: `YYYY-MM-DD HH:MM:SS.ffffff` (digits past the microsecond dropped), taken as local time;
-    - TIMESTAMP WITH TIME ZONE: its UTC wall time in that form followed by `Z`, so staging converts it
-      to var reporting_timezone like a text value with an offset;
-    - FLOAT / DOUBLE: judged by its exact binary value. A float that is a whole number of 1/4096ths
-      (at most 12 binary, hence decimal, fraction digits) below 1e15 is written with 12 decimals, exactly;
-      any other finite float has more than 12 decimals when written exactly (4.99 is
-      4.99000000000000021316...), so it is written with 60 (enough for staging to see that; tiny ones in
-      exponent form) and staging rejects it as invalid_number; NaN and infinities are written `nan`,
-      `inf`, `-inf` (invalid);
-    - every other type as DuckDB prints it (integers and decimals in plain notation, dates `YYYY-MM-DD`).
--#}
-{% macro raw_value_as_text(column) -%}
-    {%- set quoted = adapter.quote(column.column) -%}
-    {%- if column.type.startswith('TIMESTAMP') and ('TIME ZONE' in column.type or column.type == 'TIMESTAMPTZ') -%}
-        strftime(timezone('UTC', {{ quoted }}), '%Y-%m-%d %H:%M:%S.%f') || 'Z'
-    {%- elif column.type.startswith('TIMESTAMP') -%}
-        strftime({{ quoted }}, '%Y-%m-%d %H:%M:%S.%f')
-    {%- elif column.type in ['FLOAT', 'DOUBLE', 'REAL'] -%}
-        case
-            when not isfinite({{ quoted }}) then cast({{ quoted }} as varchar)
-            when abs({{ quoted }}) < 1e15 and {{ quoted }} * 4096 = floor({{ quoted }} * 4096)
-                then printf('%.12f', {{ quoted }})
-            when {{ quoted }} != 0 and abs({{ quoted }}) < 1e-12 then printf('%.17e', {{ quoted }})
-            else printf('%.60f', {{ quoted }})
-        end
-    {%- else -%}
-        cast({{ quoted }} as varchar)
-    {%- endif -%}
-{%- endmacro %}
+{#- raw_file_reader, raw_file_row_position and raw_value_as_text: per engine, macros/cross_db/raw_files.sql. -#}
 
 
 {#-
@@ -162,26 +122,26 @@
         {%- set file = find_raw_file(folder, entity) -%}
         {%- if file is none -%}
             select
-                cast(null as varchar) as source_file,
+                cast(null as {{ type_text() }}) as source_file,
                 cast(null as bigint) as source_row_number,
                 false as malformed_row,
                 {%- for name, required in columns %}
-                    cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
+                    cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
                 {%- endfor %}
             where false
-        {%- elif csv_is_csv(file) -%}
+        {%- elif csv_is_csv(file) and adapter.type() == 'duckdb' -%}
             {{ csv_raw_select(file, entity, this) }}
         {%- else -%}
             {%- set mapping = raw_file_column_map(file, entity) -%}
             select
                 '{{ file }}' as source_file,
-                file_row_number + 1 as source_row_number,
+                {{ raw_file_row_position(file) }} as source_row_number,
                 false as malformed_row,
                 {%- for name, required in columns %}
                     {%- if name in mapping %}
                         {{ raw_value_as_text(mapping[name]) }} as {{ name }}{{ ',' if not loop.last }}
                     {%- else %}
-                        cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
+                        cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
                     {%- endif %}
                 {%- endfor %}
             from {{ raw_file_reader(file) }}
@@ -202,17 +162,13 @@
     {%- if execute and seg_var('source') == 'canonical' and folder is not none -%}
         {%- set file = find_raw_file(folder, entity) -%}
         {%- if file is not none and file.endswith('.parquet') -%}
-            {%- for name, column in raw_file_column_map(file, entity).items() -%}
-                {%- do types.update({name: column.type}) -%}
-            {%- endfor -%}
+            {%- do types.update(raw_file_fast_path_types(raw_file_column_map(file, entity))) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return(types) }}
 {% endmacro %}
 
 
-{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
-    file (incremental models re-process everything when it changes). -#}
 {#- Fingerprint of one raw transactions row: a hash of its position and raw text values. The staging
     model stores it per row; the conservation test compares its sum with the raw input's, so rows rewritten
     in place after an incremental run (the input must be append-only) fail the build instead of leaving
@@ -226,6 +182,8 @@
 {%- endmacro %}
 
 
+{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
+    file (incremental models re-process everything when it changes). -#}
 {% macro raw_transactions_identity() %}
     {%- if seg_var('source') == 'online_retail' -%}
         {{ return('online_retail:' ~ seg_var('online_retail_path')) }}

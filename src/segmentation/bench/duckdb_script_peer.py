@@ -18,14 +18,38 @@ from pathlib import Path
 
 import duckdb
 
+from segmentation.registry import default
+
 SCRIPT = Path(__file__).with_name("duckdb_script_peer.sql")
 
 
+def settings() -> dict[str, str]:
+    """The SPEC defaults the script uses, as SQL literals, from dbt_project.yml (segmentation.registry)."""
+    registry = default()
+    cuts = [str(cut) for cut in registry.var("pareto_cuts")]
+    return {
+        "reporting_currency": "'" + str(registry.var("reporting_currency")).upper().replace("'", "''") + "'",
+        "high_above": str(registry.decimal("value_tier_high_above")),
+        "medium_from": str(registry.decimal("value_tier_medium_from")),
+        "pareto_a": cuts[0],
+        "pareto_b": cuts[1],
+        "pareto_c": cuts[2],
+        "potential_quantile": str(registry.decimal("potential_quantile")),
+        "min_peer_group_size": str(int(registry.var("min_peer_group_size"))),
+        "new_below_months": str(int(registry.var("relationship_new_below_months"))),
+        "partner_min_months": str(int(registry.var("relationship_partner_min_months"))),
+        "partner_min_keys": str(int(registry.var("relationship_partner_min_keys"))),
+        "established_min_keys": str(int(registry.var("relationship_established_min_keys"))),
+    }
+
+
 def script(raw_dir: Path, out_dir: Path) -> str:
-    """The SQL script with the input files and the output folder filled in."""
+    """The SQL script with the input files, the output folder and the settings filled in."""
     text = SCRIPT.read_text()
     for name in ("transactions", "customers", "products", "fx_rates"):
         text = text.replace("{" + name + "}", str(raw_dir / f"{name}.parquet"))
+    for name, value in settings().items():
+        text = text.replace("{" + name + "}", value)
     return text.replace("{out}", str(out_dir))
 
 

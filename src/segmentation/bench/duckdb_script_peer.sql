@@ -2,7 +2,8 @@
 -- No dbt: what a DuckDB user would write by hand for the same two tables (SPEC defaults, typed Parquet in).
 -- The lines are staged once into a narrow table, then collapsed once to account x key x month and to
 -- account x invoice x month; every later step reads those. Money stays exact (DECIMAL).
--- Placeholders: {transactions} {customers} {products} {fx_rates} {out}.
+-- Placeholders: the input files ({transactions} ...), {out}, and the SPEC defaults as dbt reads them
+-- (dbt_project.yml vars: {reporting_currency}, {high_above}, ...), filled in by duckdb_script_peer.py.
 
 create temp table fx as
 select
@@ -10,7 +11,7 @@ select
     upper(trim(currency)) as currency,
     rate_to_reporting as rate
 from read_parquet('{fx_rates}')
-where rate_to_reporting > 0 and upper(trim(currency)) <> 'USD';
+where rate_to_reporting > 0 and upper(trim(currency)) <> {reporting_currency};
 
 create temp table products as
 select
@@ -33,14 +34,14 @@ with raw as (
         nullif(trim(product_id), '') as product_id,
         quantity,
         unit_price,
-        coalesce(upper(nullif(trim(currency), '')), 'USD') as currency
+        coalesce(upper(nullif(trim(currency), '')), {reporting_currency}) as currency
     from read_parquet('{transactions}', file_row_number = true)
 ),
 
 valid as (
     select
         raw.*,
-        case when raw.currency = 'USD' then 1 else fx.rate end as rate
+        case when raw.currency = {reporting_currency} then 1 else fx.rate end as rate
     from raw
     left join fx
         on raw.currency = fx.currency and cast(date_trunc('month', raw.invoiced_at) as date) = fx.month
@@ -48,7 +49,7 @@ valid as (
         raw.invoice_id is not null and raw.customer_id is not null and raw.invoiced_at is not null
         and raw.product_id is not null and raw.quantity is not null and raw.unit_price is not null
         and raw.quantity <> 0 and raw.unit_price >= 0
-        and (raw.currency = 'USD' or fx.rate is not null)
+        and (raw.currency = {reporting_currency} or fx.rate is not null)
 )
 
 select
@@ -289,7 +290,7 @@ select
     size_band,
     grouping(industry, size_band) as level_id,
     count(*) as accounts,
-    quantile_cont(t12m_revenue, 0.75) as benchmark
+    quantile_cont(t12m_revenue, {potential_quantile}) as benchmark
 from windowed
 where t12m_revenue > 0
 group by grouping sets ((month, industry, size_band), (month, industry), (month));
@@ -310,13 +311,13 @@ copy (
         select
             ranked.*,
             case
-                when pair.accounts >= 5 then ranked.industry || ' / ' || ranked.size_band
-                when single.accounts >= 5 then ranked.industry
+                when pair.accounts >= {min_peer_group_size} then ranked.industry || ' / ' || ranked.size_band
+                when single.accounts >= {min_peer_group_size} then ranked.industry
                 else 'all'
             end as peer_group,
             case
-                when pair.accounts >= 5 then pair.benchmark
-                when single.accounts >= 5 then single.benchmark
+                when pair.accounts >= {min_peer_group_size} then pair.benchmark
+                when single.accounts >= {min_peer_group_size} then single.benchmark
                 else total.benchmark
             end as peer_benchmark
         from ranked
@@ -334,16 +335,16 @@ copy (
             case when month >= acquisition_month then datediff('month', acquisition_month, month) end
                 as tenure_months,
             case
-                when t12m_revenue > 100000 then 'high'
-                when t12m_revenue >= 10000 then 'medium'
+                when t12m_revenue > {high_above} then 'high'
+                when t12m_revenue >= {medium_from} then 'medium'
                 when t12m_revenue > 0 then 'low'
                 else 'inactive'
             end as value_tier,
             case
                 when not t12m_revenue > 0 then 'D'
-                when revenue_before < 0.80 * active_total then 'A'
-                when revenue_before < 0.95 * active_total then 'B'
-                when revenue_before < 0.99 * active_total then 'C'
+                when revenue_before < {pareto_a} * active_total then 'A'
+                when revenue_before < {pareto_b} * active_total then 'B'
+                when revenue_before < {pareto_c} * active_total then 'C'
                 else 'D'
             end as pareto_tier,
             coalesce(greatest(0, peer_benchmark - greatest(t12m_revenue, 0)), 0) as potential
@@ -354,8 +355,8 @@ copy (
         select
             *,
             case
-                when potential > 100000 then 'high'
-                when potential >= 10000 then 'medium'
+                when potential > {high_above} then 'high'
+                when potential >= {medium_from} then 'medium'
                 when potential > 0 then 'low'
                 else 'none'
             end as potential_tier
@@ -385,9 +386,9 @@ copy (
             else case when potential_tier in ('high', 'medium') then 'win_back' else 'dormant' end
         end as value_potential_cell,
         case
-            when tenure_months is null or tenure_months < 12 then 'new'
-            when tenure_months >= 36 and keys_to_date >= 5 then 'partner'
-            when keys_to_date >= 3 then 'established'
+            when tenure_months is null or tenure_months < {new_below_months} then 'new'
+            when tenure_months >= {partner_min_months} and keys_to_date >= {partner_min_keys} then 'partner'
+            when keys_to_date >= {established_min_keys} then 'established'
             else 'developing'
         end as relationship_level
     from tiered
