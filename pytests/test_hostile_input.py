@@ -85,7 +85,10 @@ add(invoice_id="I30", quantity="0.000")
 add(invoice_id="I31", unit_price="-0.5")
 add(invoice_id="I32", currency="jpy")
 add(invoice_id="I33", currency=" eur ", line_number="7")
-add(b'1,I34,C1,2024-01-05,P1,1,USD,"quoted ""notes"" with, comma\nand a line break",')
+add(
+    b'1,I34,C1,2024-01-05,P1,1,USD,"quoted ""notes"" with, comma\nand a line break",',
+    record(invoice_id="I34", notes='quoted "notes" with, comma\nand a line break'),
+)
 
 
 def write_transactions(folder: Path, records: list[bytes], header: list[str] = HEADER, bom: bool = True) -> Path:
