@@ -279,7 +279,7 @@ def test_transactions_file_errors(tmp_path: Path, case: str, expected: str) -> N
         assert "'invoice_id' (column 2) and ' Invoice_ID' (column 9)" in message
 
 
-@pytest.mark.parametrize("as_of_date", ["2023-12-31", "2025-01-05"])
+@pytest.mark.parametrize("as_of_date", ["2024-01-03", "2025-01-06"])
 def test_as_of_date_outside_the_data_stops_the_build(tmp_path: Path, as_of_date: str) -> None:
     folder = tmp_path / "raw"
     write_transactions(
