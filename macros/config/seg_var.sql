@@ -12,6 +12,7 @@
         'source': 'canonical',
         'raw_data_path': none,
         'online_retail_path': '../shared/data/uci_online_retail/online_retail.csv.gz',
+        'cdnow_path': '../shared/data/cdnow_master/cdnow_master.csv.gz',
         'as_of_date': none,
         'reporting_currency': 'USD',
         'penetration_grain': 'product_line',
@@ -28,6 +29,12 @@
         'drop_duplicate_lines': true,
         'incremental_lookback_months': 1,
         'playbook_team_hours_per_month': 1600,
+        'clv_enabled': true,
+        'clv_horizon_weeks': 52,
+        'churn_risk_high_below': 0.5,
+        'churn_risk_medium_below': 0.8,
+        'clv_min_accounts': 20,
+        'clv_max_iterations': 1000,
     }) }}
 {% endmacro %}
 
@@ -53,11 +60,11 @@
     {%- set value = var(name, defaults[name]) -%}
 
     {%- if name == 'source' -%}
-        {%- if value not in ['canonical', 'online_retail'] -%}
-            {{ seg_var_fail(name, value, "'canonical' (seeds, or files under raw_data_path) or 'online_retail'") }}
+        {%- if value not in ['canonical', 'online_retail', 'cdnow'] -%}
+            {{ seg_var_fail(name, value, "'canonical' (seeds, or files under raw_data_path), 'online_retail' or 'cdnow'") }}
         {%- endif -%}
 
-    {%- elif name in ['raw_data_path', 'online_retail_path'] -%}
+    {%- elif name in ['raw_data_path', 'online_retail_path', 'cdnow_path'] -%}
         {%- if value is not none and (value is not string or value | trim == '') -%}
             {{ seg_var_fail(name, value, 'a folder / file path as a non-empty string') }}
         {%- endif -%}
@@ -148,7 +155,25 @@
             {{ seg_var_fail(name, value, 'a positive number of hours') }}
         {%- endif -%}
 
-    {%- elif name == 'drop_duplicate_lines' -%}
+    {%- elif name == 'clv_horizon_weeks' -%}
+        {%- if not seg_is_number(value) or value <= 0 -%}
+            {{ seg_var_fail(name, value, 'a positive number of weeks') }}
+        {%- endif -%}
+
+    {%- elif name in ['churn_risk_high_below', 'churn_risk_medium_below'] -%}
+        {%- if not seg_is_number(value) or value < 0 or value > 1 -%}
+            {{ seg_var_fail(name, value, 'a probability in [0, 1]') }}
+        {%- endif -%}
+        {%- if var('churn_risk_high_below', defaults['churn_risk_high_below']) > var('churn_risk_medium_below', defaults['churn_risk_medium_below']) -%}
+            {{ seg_var_fail(name, value, 'churn_risk_high_below <= churn_risk_medium_below') }}
+        {%- endif -%}
+
+    {%- elif name in ['clv_min_accounts', 'clv_max_iterations'] -%}
+        {%- if not seg_is_number(value) or value != value | int or value < 1 -%}
+            {{ seg_var_fail(name, value, 'a whole number >= 1') }}
+        {%- endif -%}
+
+    {%- elif name in ['drop_duplicate_lines', 'clv_enabled'] -%}
         {%- if value is not boolean -%}
             {{ seg_var_fail(name, value, 'true or false') }}
         {%- endif -%}
