@@ -32,7 +32,8 @@ final as (
         per_customer.purchase_days - 1 as frequency,
         {{ dbt.datediff('per_customer.first_purchase_date', 'per_customer.last_purchase_date', 'day') }}
             as recency_days,
-        {{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }} as age_days,
+        {{ dbt.datediff('per_customer.first_purchase_date', 'as_of.as_of_date', 'day') }}  -- noqa: LT05
+            as age_days,
         {{ ratio('per_customer.repeat_purchase_value', 'per_customer.purchase_days - 1') }} as monetary_value
     from per_customer
     cross join as_of

@@ -37,21 +37,19 @@ playbook as (
     select * from {{ ref('dim_segment_playbook') }}
 ),
 
-{% if clv_models_enabled() -%}
 clv as (
-    select * from {{ ref('fct_customer_clv') }}
+    {%- if clv_models_enabled() %}
+        select * from {{ ref('fct_customer_clv') }}
+    {%- else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as double precision) as p_alive,
+            cast(null as double precision) as expected_purchases,
+            {{ money('null') }} as predicted_revenue,
+            cast(null as {{ dbt.type_string() }}) as churn_risk
+        where false
+    {%- endif %}
 ),
-{%- else -%}
-clv as (
-    select
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as double precision) as p_alive,
-        cast(null as double precision) as expected_purchases,
-        {{ money('null') }} as predicted_revenue,
-        cast(null as {{ dbt.type_string() }}) as churn_risk
-    where false
-),
-{%- endif %}
 
 month_totals as (
     select
