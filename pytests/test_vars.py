@@ -1,4 +1,4 @@
-"""Vars are validated in one place (macros/config/seg_var.sql): a bad value stops the run naming the var."""
+"""Vars: defaults in dbt_project.yml, validated in one place (macros/config/seg_var.sql); a bad value names the var."""
 
 from __future__ import annotations
 

@@ -1,41 +1,69 @@
 {#-
     The one place where project vars are read.
 
-    Every knob of SPEC.md is a dbt var with the SPEC default below. Models never call `var()`
-    directly: they call `seg_var('<name>')`, which returns the validated value, or stops the run
-    with a message naming the var when the value is unusable. Add a new knob here (default +
-    validation) and document it in the README's vars table.
+    Every knob of SPEC.md is a dbt var whose SPEC default is declared, with a one-line meaning, in the
+    `vars:` block of dbt_project.yml. Models never call `var()` directly: they call `seg_var('<name>')`,
+    which returns the validated value, or stops the run with a message naming the var when the value is
+    unusable.
+
+    Adding a var: one line in dbt_project.yml `vars:`, plus one line in seg_var_rules() below when the
+    value needs a check (a var without a rule is returned as it is).
 -#}
 
-{% macro seg_var_defaults() %}
+{#- name -> rule. `kind` picks the check in seg_var_check; `expect` is the message's expected value. -#}
+{% macro seg_var_rules() %}
+    {%- set whole_months = {'kind': 'whole_number', 'min': 0, 'expect': 'a whole number of months >= 0'} -%}
+    {%- set whole_count = {'kind': 'whole_number', 'min': 1, 'expect': 'a whole number >= 1'} -%}
+    {%- set path = {'kind': 'path', 'expect': 'a folder / file path as a non-empty string'} -%}
+    {%- set tier_threshold = {'kind': 'positive_number', 'expect': 'a positive number'} -%}
+    {%- set peer_columns = ['industry', 'size_band', 'country'] -%}
     {{ return({
-        'source': 'canonical',
-        'raw_data_path': none,
-        'online_retail_path': '../shared/data/uci_online_retail/online_retail.csv.gz',
-        'cdnow_path': '../shared/data/cdnow_master/cdnow_master.csv.gz',
-        'as_of_date': none,
-        'reporting_currency': 'USD',
-        'penetration_grain': 'product_line',
-        'value_tier_high_above': 100000,
-        'value_tier_medium_from': 10000,
-        'pareto_cuts': [0.80, 0.95, 0.99],
-        'peer_group_columns': ['industry', 'size_band'],
-        'potential_quantile': 0.75,
-        'min_peer_group_size': 5,
-        'relationship_new_below_months': 12,
-        'relationship_partner_min_months': 36,
-        'relationship_partner_min_keys': 5,
-        'relationship_established_min_keys': 3,
-        'drop_duplicate_lines': true,
-        'incremental_lookback_months': 1,
-        'playbook_team_hours_per_month': 1600,
-        'clv_enabled': true,
-        'clv_horizon_weeks': 52,
-        'churn_risk_high_below': 0.5,
-        'churn_risk_medium_below': 0.8,
-        'clv_min_accounts': 20,
-        'clv_max_iterations': 1000,
+        'source': {'kind': 'one_of', 'options': ['canonical', 'online_retail', 'cdnow'],
+            'expect': "'canonical' (seeds, or files under raw_data_path), 'online_retail' or 'cdnow'"},
+        'raw_data_path': path,
+        'online_retail_path': path,
+        'cdnow_path': path,
+        'as_of_date': {'kind': 'iso_date'},
+        'reporting_currency': {'kind': 'currency', 'expect': 'a three-letter ISO 4217 code such as USD'},
+        'penetration_grain': {'kind': 'one_of', 'options': ['product_line', 'product'],
+            'expect': "'product_line' or 'product'"},
+        'value_tier_high_above': tier_threshold,
+        'value_tier_medium_from': tier_threshold,
+        'pareto_cuts': {'kind': 'cuts', 'count': 3},
+        'peer_group_columns': {'kind': 'column_list', 'options': peer_columns,
+            'expect': 'a list of customer columns from [' ~ peer_columns | join(', ') ~ ']'},
+        'potential_quantile': {'kind': 'fraction', 'expect': 'a number in [0, 1]'},
+        'min_peer_group_size': whole_count,
+        'relationship_new_below_months': whole_months,
+        'relationship_partner_min_months': whole_months,
+        'relationship_partner_min_keys': whole_count,
+        'relationship_established_min_keys': whole_count,
+        'drop_duplicate_lines': {'kind': 'boolean', 'expect': 'true or false'},
+        'incremental_lookback_months': whole_months,
+        'playbook_team_hours_per_month': {'kind': 'positive_number', 'expect': 'a positive number of hours'},
+        'clv_enabled': {'kind': 'boolean', 'expect': 'true or false'},
+        'clv_horizon_weeks': {'kind': 'positive_number', 'expect': 'a positive number of weeks'},
+        'churn_risk_high_below': {'kind': 'fraction', 'expect': 'a probability in [0, 1]'},
+        'churn_risk_medium_below': {'kind': 'fraction', 'expect': 'a probability in [0, 1]'},
+        'clv_min_accounts': whole_count,
+        'clv_max_iterations': whole_count,
     }) }}
+{% endmacro %}
+
+
+{#- Checks that involve several vars (each var passed its own rule first). -#}
+{% macro seg_var_cross_checks(name) %}
+    {%- if name in ['value_tier_high_above', 'value_tier_medium_from'] -%}
+        {%- set medium, high = var('value_tier_medium_from'), var('value_tier_high_above') -%}
+        {%- if seg_is_number(medium) and seg_is_number(high) and medium > high -%}
+            {{ seg_var_fail(name, var(name), 'value_tier_medium_from <= value_tier_high_above') }}
+        {%- endif -%}
+    {%- elif name in ['churn_risk_high_below', 'churn_risk_medium_below'] -%}
+        {%- set high, medium = var('churn_risk_high_below'), var('churn_risk_medium_below') -%}
+        {%- if seg_is_number(high) and seg_is_number(medium) and high > medium -%}
+            {{ seg_var_fail(name, var(name), 'churn_risk_high_below <= churn_risk_medium_below') }}
+        {%- endif -%}
+    {%- endif -%}
 {% endmacro %}
 
 
@@ -52,34 +80,30 @@
 {% endmacro %}
 
 
-{% macro seg_var(name) %}
-    {%- set defaults = seg_var_defaults() -%}
-    {%- if name not in defaults -%}
-        {{ exceptions.raise_compiler_error("seg_var: unknown var '" ~ name ~ "'. Known vars: " ~ (defaults.keys() | list | sort | join(', '))) }}
-    {%- endif -%}
-    {%- set value = var(name, defaults[name]) -%}
+{#- The value of var `name` checked against `rule`, normalised where the rule says so (trimmed date,
+    upper-case currency). Stops the run through seg_var_fail when it does not pass. -#}
+{% macro seg_var_check(name, value, rule) %}
+    {%- set kind = rule['kind'] -%}
+    {%- set expect = rule.get('expect') -%}
 
-    {%- if name == 'source' -%}
-        {%- if value not in ['canonical', 'online_retail', 'cdnow'] -%}
-            {{ seg_var_fail(name, value, "'canonical' (seeds, or files under raw_data_path), 'online_retail' or 'cdnow'") }}
-        {%- endif -%}
+    {%- if kind == 'one_of' -%}
+        {%- if value not in rule['options'] -%} {{ seg_var_fail(name, value, expect) }} {%- endif -%}
 
-    {%- elif name in ['raw_data_path', 'online_retail_path', 'cdnow_path'] -%}
+    {%- elif kind == 'path' -%}
         {%- if value is not none and (value is not string or value | trim == '') -%}
-            {{ seg_var_fail(name, value, 'a folder / file path as a non-empty string') }}
+            {{ seg_var_fail(name, value, expect) }}
         {%- endif -%}
         {%- if value is not none and "'" in value -%}
             {{ seg_var_fail(name, value, 'a path without single quotes') }}
         {%- endif -%}
 
-    {%- elif name == 'as_of_date' -%}
+    {%- elif kind == 'iso_date' -%}
         {%- if value is not none -%}
             {%- set text = value | string | trim -%}
             {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
                 {{ seg_var_fail(name, value, 'an ISO date YYYY-MM-DD') }}
             {%- endif -%}
             {%- set parts = text.split('-') -%}
-            {%- set ns = namespace(ok=true) -%}
             {%- set year = parts[0] | int -%}
             {%- set month = parts[1] | int -%}
             {%- set day = parts[2] | int -%}
@@ -88,97 +112,72 @@
             {%- if month < 1 or month > 12 or day < 1 or day > month_days[month - 1] -%}
                 {{ seg_var_fail(name, value, 'a real calendar date YYYY-MM-DD') }}
             {%- endif -%}
-            {%- set value = text -%}
+            {{ return(text) }}
         {%- endif -%}
 
-    {%- elif name == 'reporting_currency' -%}
+    {%- elif kind == 'currency' -%}
         {%- if value is not string or not modules.re.match('^[A-Za-z]{3}$', value | trim) -%}
-            {{ seg_var_fail(name, value, 'a three-letter ISO 4217 code such as USD') }}
+            {{ seg_var_fail(name, value, expect) }}
         {%- endif -%}
-        {%- set value = value | trim | upper -%}
+        {{ return(value | trim | upper) }}
 
-    {%- elif name == 'penetration_grain' -%}
-        {%- if value not in ['product_line', 'product'] -%}
-            {{ seg_var_fail(name, value, "'product_line' or 'product'") }}
-        {%- endif -%}
+    {%- elif kind == 'positive_number' -%}
+        {%- if not seg_is_number(value) or value <= 0 -%} {{ seg_var_fail(name, value, expect) }} {%- endif -%}
 
-    {%- elif name in ['value_tier_high_above', 'value_tier_medium_from'] -%}
-        {%- if not seg_is_number(value) or value <= 0 -%}
-            {{ seg_var_fail(name, value, 'a positive number') }}
-        {%- endif -%}
-        {%- if var('value_tier_medium_from', defaults['value_tier_medium_from']) > var('value_tier_high_above', defaults['value_tier_high_above']) -%}
-            {{ seg_var_fail(name, value, 'value_tier_medium_from <= value_tier_high_above') }}
+    {%- elif kind == 'fraction' -%}
+        {%- if not seg_is_number(value) or value < 0 or value > 1 -%} {{ seg_var_fail(name, value, expect) }} {%- endif -%}
+
+    {%- elif kind == 'whole_number' -%}
+        {%- if not seg_is_number(value) or value != value | int or value < rule['min'] -%}
+            {{ seg_var_fail(name, value, expect) }}
         {%- endif -%}
 
-    {%- elif name == 'pareto_cuts' -%}
-        {%- if value is string or value is mapping or value is not iterable or value | length != 3 -%}
-            {{ seg_var_fail(name, value, 'a list of three cut-offs, e.g. [0.80, 0.95, 0.99]') }}
+    {%- elif kind == 'boolean' -%}
+        {%- if value is not boolean -%} {{ seg_var_fail(name, value, expect) }} {%- endif -%}
+
+    {%- elif kind == 'cuts' -%}
+        {%- set expect = 'a list of ' ~ rule['count'] ~ ' cut-offs, e.g. [0.80, 0.95, 0.99]' -%}
+        {%- if value is string or value is mapping or value is not iterable or value | length != rule['count'] -%}
+            {{ seg_var_fail(name, value, expect) }}
         {%- endif -%}
         {%- set ns = namespace(previous=0) -%}
         {%- for cut in value -%}
             {%- if not seg_is_number(cut) or cut <= ns.previous or cut >= 1 -%}
-                {{ seg_var_fail(name, value, 'three numbers strictly increasing inside (0, 1)') }}
+                {{ seg_var_fail(name, value, rule['count'] ~ ' numbers strictly increasing inside (0, 1)') }}
             {%- endif -%}
             {%- set ns.previous = cut -%}
         {%- endfor -%}
 
-    {%- elif name == 'peer_group_columns' -%}
+    {%- elif kind == 'column_list' -%}
         {%- if value is string or value is mapping or value is not iterable -%}
-            {{ seg_var_fail(name, value, 'a list of customer columns from [industry, size_band, country]') }}
+            {{ seg_var_fail(name, value, expect) }}
         {%- endif -%}
         {%- for column in value -%}
-            {%- if column not in ['industry', 'size_band', 'country'] -%}
-                {{ seg_var_fail(name, value, 'a list of customer columns from [industry, size_band, country]') }}
-            {%- endif -%}
+            {%- if column not in rule['options'] -%} {{ seg_var_fail(name, value, expect) }} {%- endif -%}
         {%- endfor -%}
         {%- if value | unique | list | length != value | length -%}
             {{ seg_var_fail(name, value, 'a list without repeated columns') }}
         {%- endif -%}
 
-    {%- elif name == 'potential_quantile' -%}
-        {%- if not seg_is_number(value) or value < 0 or value > 1 -%}
-            {{ seg_var_fail(name, value, 'a number in [0, 1]') }}
-        {%- endif -%}
-
-    {%- elif name in ['min_peer_group_size', 'relationship_partner_min_keys', 'relationship_established_min_keys'] -%}
-        {%- if not seg_is_number(value) or value != value | int or value < 1 -%}
-            {{ seg_var_fail(name, value, 'a whole number >= 1') }}
-        {%- endif -%}
-
-    {%- elif name in ['relationship_new_below_months', 'relationship_partner_min_months', 'incremental_lookback_months'] -%}
-        {%- if not seg_is_number(value) or value != value | int or value < 0 -%}
-            {{ seg_var_fail(name, value, 'a whole number of months >= 0') }}
-        {%- endif -%}
-
-    {%- elif name == 'playbook_team_hours_per_month' -%}
-        {%- if not seg_is_number(value) or value <= 0 -%}
-            {{ seg_var_fail(name, value, 'a positive number of hours') }}
-        {%- endif -%}
-
-    {%- elif name == 'clv_horizon_weeks' -%}
-        {%- if not seg_is_number(value) or value <= 0 -%}
-            {{ seg_var_fail(name, value, 'a positive number of weeks') }}
-        {%- endif -%}
-
-    {%- elif name in ['churn_risk_high_below', 'churn_risk_medium_below'] -%}
-        {%- if not seg_is_number(value) or value < 0 or value > 1 -%}
-            {{ seg_var_fail(name, value, 'a probability in [0, 1]') }}
-        {%- endif -%}
-        {%- if var('churn_risk_high_below', defaults['churn_risk_high_below']) > var('churn_risk_medium_below', defaults['churn_risk_medium_below']) -%}
-            {{ seg_var_fail(name, value, 'churn_risk_high_below <= churn_risk_medium_below') }}
-        {%- endif -%}
-
-    {%- elif name in ['clv_min_accounts', 'clv_max_iterations'] -%}
-        {%- if not seg_is_number(value) or value != value | int or value < 1 -%}
-            {{ seg_var_fail(name, value, 'a whole number >= 1') }}
-        {%- endif -%}
-
-    {%- elif name in ['drop_duplicate_lines', 'clv_enabled'] -%}
-        {%- if value is not boolean -%}
-            {{ seg_var_fail(name, value, 'true or false') }}
-        {%- endif -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("seg_var_rules: var '" ~ name ~ "' has an unknown rule kind '" ~ kind ~ "'") }}
     {%- endif -%}
+    {{ return(value) }}
+{% endmacro %}
 
+
+{% macro seg_var(name) %}
+    {%- if not var.has_var(name) -%}
+        {{ exceptions.raise_compiler_error(
+            "seg_var: unknown var '" ~ name ~ "'. Declare it with its default in the vars: block of dbt_project.yml."
+        ) }}
+    {%- endif -%}
+    {%- set value = var(name) -%}
+    {%- set rule = seg_var_rules().get(name) -%}
+    {%- if rule is not none -%}
+        {%- set value = seg_var_check(name, value, rule) -%}
+    {%- endif -%}
+    {%- do seg_var_cross_checks(name) -%}
     {{ return(value) }}
 {% endmacro %}
 
