@@ -335,7 +335,7 @@ def holdout(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     """Full CDNOW file calibrated to 1997-09-30, 39 weeks predicted, compared with 1997-10-01..1998-06-30."""
     build = Build(tmp_path_factory.mktemp("clv_cdnow"), {"source": "cdnow", "as_of_date": "1997-09-30",
                                                           "clv_horizon_weeks": 39})  # fmt: skip
-    build.dbt("build", "--select", "+fct_customer_clv", "+clv_model_parameters")
+    build.dbt("build", "--select", "+fct_customer_clv", "+clv_model_parameters", "--indirect-selection", "cautious")
     rows = build.query(
         """
         with actual as (
