@@ -48,15 +48,15 @@
     {%- set query -%}
         select
             (
-                select md5(coalesce(string_agg(
-                    concat_ws('|', product_id, product_line, is_core), ',' order by product_id
-                ), ''))
+                select md5(coalesce({{ dbt.listagg(
+                    "concat_ws('|', product_id, product_line, is_core)", "','", "order by " ~ collate_binary('product_id')
+                ) }}, ''))
                 from {{ products }}
             ),
             (
-                select md5(coalesce(string_agg(
-                    concat_ws('|', month, currency, rate_to_reporting), ',' order by month, currency
-                ), ''))
+                select md5(coalesce({{ dbt.listagg(
+                    "concat_ws('|', month, currency, rate_to_reporting)", "','", "order by month, " ~ collate_binary('currency')
+                ) }}, ''))
                 from {{ fx_rates }}
             )
     {%- endset -%}
@@ -79,18 +79,13 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(run_query("select cast(max(as_of_date) as varchar) from " ~ as_of).columns[0].values()[0]) }}
+    {{ return(run_query("select cast(max(as_of_date) as " ~ type_text() ~ ") from " ~ as_of).columns[0].values()[0]) }}
 {% endmacro %}
 
 
 {#- The comment recorded on the model by its last build: (settings, as_of_date). -#}
 {% macro incremental_recorded() %}
-    {%- set query -%}
-        select comment from duckdb_tables()
-        where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}'
-            and table_name = '{{ this.identifier }}'
-    {%- endset -%}
-    {%- set recorded = (run_query(query).columns[0].values() | list + [none])[0] or '' -%}
+    {%- set recorded = relation_comment(this) or '' -%}
     {%- set parts = recorded.split(' | as_of=') -%}
     {{ return(parts if parts | length == 2 else ['', '']) }}
 {% endmacro %}

@@ -37,13 +37,14 @@
     space (a cheap test; the trim itself removes only the six whitespace characters). -#}
 {% macro clean_text(column, raw_type=none) -%}
     {%- if raw_type_kind(raw_type) is not none -%}
-        cast({{ column }} as varchar)
+        cast({{ column }} as {{ type_text() }})
     {%- else -%}
+        {%- set text = 'cast(' ~ column ~ ' as ' ~ type_text() ~ ')' -%}
         nullif(
             case
-                when ascii(cast({{ column }} as varchar)) <= 32 or ascii(right(cast({{ column }} as varchar), 1)) <= 32
-                    then trim(cast({{ column }} as varchar), ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13))
-                else cast({{ column }} as varchar)
+                when ascii({{ text }}) <= 32 or ascii(right({{ text }}, 1)) <= 32
+                    then {{ trim_chars(text, "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)") }}
+                else {{ text }}
             end,
             ''
         )
@@ -56,11 +57,11 @@
     is invalid too. -#}
 {% macro parse_decimal(column, precision=18, scale=6, raw_type=none) -%}
     {%- if raw_type_kind(raw_type) in ['integer', 'decimal'] -%}
-        try_cast({{ column }} as decimal({{ precision }}, {{ scale }}))
+        {{ try_cast_decimal(column, precision, scale) }}
     {%- else -%}
         case
-            when regexp_full_match({{ column }}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?')
-                then try_cast({{ column }} as decimal({{ precision }}, {{ scale }}))
+            when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
+                then {{ try_cast_decimal(column, precision, scale) }}
         end
     {%- endif -%}
 {%- endmacro %}
@@ -69,11 +70,11 @@
 {#- An integer written as digits with an optional sign (`12`; `12.0` and `1e3` are not integers). -#}
 {% macro parse_integer(column, raw_type=none) -%}
     {%- if raw_type_kind(raw_type) == 'integer' -%}
-        try_cast({{ column }} as bigint)
+        {{ try_cast_integer(column) }}
     {%- else -%}
         case
-            when regexp_full_match({{ column }}, '[+-]?[0-9]+')
-                then try_cast({{ column }} as bigint)
+            when {{ full_match(column, "'[+-]?[0-9]+'") }}
+                then {{ try_cast_integer(column) }}
         end
     {%- endif -%}
 {%- endmacro %}
@@ -88,18 +89,15 @@
             when
                 length({{ column }}) = {{ 19 if kind == 'timestamp' else 10 }}
                 and ascii({{ column }}) between 48 and 57
-                and not starts_with({{ column }}, '0000')
-                then try_cast({{ column }} as timestamp)
+                and not {{ starts_with(column, "'0000'") }}
+                then {{ try_cast_timestamp(column) }}
         end
     {%- else -%}
     case
         when
-            regexp_full_match(
-                {{ column }},
-                '[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?'
-            )
-            and not starts_with({{ column }}, '0000')
-            then try_cast(replace({{ column }}, 'T', ' ') as timestamp)
+            {{ full_match(column, "'[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?'") }}
+            and not {{ starts_with(column, "'0000'") }}
+            then {{ try_cast_timestamp("replace(" ~ column ~ ", 'T', ' ')") }}
     end
     {%- endif -%}
 {%- endmacro %}
@@ -120,14 +118,3 @@
     coalesce(upper({{ column }}), {{ seg_var_sql('reporting_currency') }})
 {%- endmacro %}
 
-
-{#- SPEC §5: size band from employee_count. -#}
-{% macro size_band(employee_count) -%}
-    case
-        when {{ employee_count }} < 50 then 'small'
-        when {{ employee_count }} < 250 then 'mid'
-        when {{ employee_count }} < 1000 then 'large'
-        when {{ employee_count }} >= 1000 then 'enterprise'
-        else 'unknown'
-    end
-{%- endmacro %}

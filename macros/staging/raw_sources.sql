@@ -137,9 +137,9 @@
     {%- if folder is none -%}
         select
             'seed:raw_{{ entity }}' as source_file,
-            row_number() over () as source_row_number,
+            {{ insertion_position() }} as source_row_number,
             {%- for name, required in columns %}
-                cast({{ adapter.quote(name) }} as varchar) as {{ name }}{{ ',' if not loop.last }}
+                cast({{ adapter.quote(name) }} as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
         from {{ ref('raw_' ~ entity) }}
     {%- else -%}
@@ -202,8 +202,11 @@
     in place after an incremental run (the input must be append-only) fail the build instead of leaving
     stale staged rows. -#}
 {% macro raw_row_fingerprint() -%}
-    hash(source_row_number
-    {%- for name, required in raw_columns('transactions') %}, {{ name }}{% endfor %})
+    {%- set columns = ['source_row_number'] -%}
+    {%- for name, required in raw_columns('transactions') -%}
+        {%- do columns.append(name) -%}
+    {%- endfor -%}
+    {{ row_hash(columns) }}
 {%- endmacro %}
 
 

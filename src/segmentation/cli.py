@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # Each module registers one sub-command through `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("generator", "quality", "report", "bench")
+COMMAND_MODULES: tuple[str, ...] = ("generator", "quality", "report", "bench", "engines")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sys
@@ -106,6 +107,7 @@ def run(accounts: int, settings: clv.ClvSettings) -> dict[str, Any]:
             "platform": platform.platform(),
             "numpy": np.__version__,
             "pandas": pd.__version__,
+            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         },
     }
 

@@ -16,7 +16,7 @@ expected as (
     select
         transactions.customer_id,
         min(transactions.revenue_month) as first_month,
-        least(max(transactions.revenue_month) + interval 1 month, max(as_of.as_of_month)) as end_month
+        least({{ add_months('max(transactions.revenue_month)', 1) }}, max(as_of.as_of_month)) as end_month
     from transactions
     cross join as_of
     where transactions.is_core
@@ -51,7 +51,7 @@ final as (
         or expected.first_month != actual.first_month
         or expected.end_month != actual.end_month
         or actual.month_rows != actual.distinct_months
-        or actual.month_rows != datediff('month', actual.first_month, actual.end_month) + 1
+        or actual.month_rows != {{ months_between('actual.first_month', 'actual.end_month') }} + 1
 )
 
 select * from final

@@ -68,7 +68,8 @@ bad_calendar as (
         expected_months.months_after_as_of > 0
         or expected_months.last_month != as_of.as_of_month
         or expected_months.first_month != first_core_month.first_month
-        or expected_months.month_rows != datediff('month', expected_months.first_month, expected_months.last_month) + 1
+        or expected_months.month_rows
+        != {{ months_between('expected_months.first_month', 'expected_months.last_month') }} + 1
 ),
 
 final as (

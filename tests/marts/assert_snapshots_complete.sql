@@ -46,7 +46,7 @@ final as (
         or actual.customer_id is null
         or expected.first_month != actual.first_month
         or actual.last_month != as_of.as_of_month
-        or actual.snapshot_rows != datediff('month', actual.first_month, actual.last_month) + 1
+        or actual.snapshot_rows != {{ months_between('actual.first_month', 'actual.last_month') }} + 1
 )
 
 select * from final

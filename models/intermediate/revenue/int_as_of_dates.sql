@@ -10,16 +10,22 @@ latest as (
     from staged
 ),
 
-final as (
+chosen as (
     select
         {%- if seg_var('as_of_date') is none %}
-            latest_invoice_date as as_of_date,
+            latest_invoice_date as as_of_date
         {%- else %}
-            cast('{{ seg_var('as_of_date') }}' as date) as as_of_date,
+            cast('{{ seg_var('as_of_date') }}' as date) as as_of_date
         {%- endif %}
-        cast(date_trunc('month', as_of_date) as date) as as_of_month,
-        {{ seg_var_sql('reporting_currency') }} as reporting_currency
     from latest
+),
+
+final as (
+    select
+        as_of_date,
+        cast({{ dbt.date_trunc('month', 'as_of_date') }} as date) as as_of_month,
+        {{ seg_var_sql('reporting_currency') }} as reporting_currency
+    from chosen
 )
 
 select * from final

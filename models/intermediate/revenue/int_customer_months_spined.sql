@@ -24,9 +24,7 @@ spine as (
         acquired.first_month,
         acquired.last_month,
         acquired.acquisition_month,
-        cast(
-            unnest(generate_series(acquired.first_month, as_of.as_of_month, interval 1 month)) as date
-        ) as revenue_month
+        {{ date_series('acquired.first_month', 'as_of.as_of_month', 'month') }} as revenue_month
     from acquired
     cross join as_of
 ),

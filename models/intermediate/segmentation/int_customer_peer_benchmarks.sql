@@ -28,7 +28,7 @@ attributed as (
         snapshots.snapshot_month,
         snapshots.t12m_revenue,
         {%- for column in columns %}
-            coalesce(cast(customers.{{ column }} as varchar), 'unknown') as peer_{{ column }},
+            coalesce(cast(customers.{{ column }} as {{ type_text() }}), 'unknown') as peer_{{ column }},
         {%- endfor %}
         snapshots.t12m_revenue > 0 as is_active
     from snapshots
@@ -45,10 +45,14 @@ attributed as (
             {%- endfor %}
             snapshot_month,
             count(*) as active_accounts,
-            {{ money("quantile_cont(t12m_revenue, " ~ quantile ~ ")") }} as benchmark
+            {{ money(quantile_cont('t12m_revenue', quantile)) }} as benchmark
         from attributed
         where is_active
-        group by all
+        group by
+            {%- for column in columns[:level] %}
+                peer_{{ column }},
+            {%- endfor %}
+            snapshot_month
     ),
 {%- endfor %}
 

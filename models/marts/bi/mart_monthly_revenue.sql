@@ -20,11 +20,7 @@ as_of as (
 
 calendar as (
     select
-        cast(
-            unnest(
-                generate_series(min(customer_months.revenue_month), max(as_of.as_of_month), interval 1 month)
-            ) as date
-        ) as revenue_month
+        {{ date_series('min(customer_months.revenue_month)', 'max(as_of.as_of_month)', 'month') }} as revenue_month
     from customer_months
     cross join as_of
 ),

@@ -20,7 +20,11 @@ label_combinations as (
         sum(t12m_orders) as t12m_orders,
         sum(potential) as potential
     from snapshots
-    group by all
+    group by
+        {%- for segment_type in segment_types %}
+            {{ segment_type }},
+        {%- endfor %}
+        snapshot_month
 ),
 
 segments as (

@@ -102,7 +102,7 @@ final as (
         acquired.acquisition_month,
         {{ money('coalesce(line_totals.lifetime_revenue, 0)') }} as lifetime_revenue,
         coalesce(line_totals.lifetime_orders, 0) as lifetime_orders,
-        datediff('day', line_totals.last_purchase_date, as_of.as_of_date) as recency_days,
+        {{ days_between('line_totals.last_purchase_date', 'as_of.as_of_date') }} as recency_days,
         as_of.as_of_date,
         as_of.as_of_month,
         snapshots.t12m_revenue,

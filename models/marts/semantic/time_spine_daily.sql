@@ -18,7 +18,7 @@ bounds as (
 ),
 
 days as (
-    select cast(unnest(generate_series(first_day, last_day, interval 1 day)) as date) as date_day
+    select {{ date_series('first_day', 'last_day', 'day') }} as date_day
     from bounds
 ),
 

@@ -7,7 +7,7 @@ with raw_fx_rates as (
 
 parsed as (
     select
-        cast(date_trunc('month', {{ parse_timestamp(clean_text('month')) }}) as date) as month,
+        cast({{ dbt.date_trunc('month', parse_timestamp(clean_text('month'))) }} as date) as month,
         upper({{ clean_text('currency') }}) as currency,
         {{ parse_decimal(clean_text('rate_to_reporting'), 18, 10) }} as rate_to_reporting
     from raw_fx_rates

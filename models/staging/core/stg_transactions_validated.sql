@@ -90,7 +90,7 @@ with_rates as (
     left join fx_rates
         on
             parsed.currency = fx_rates.currency
-            and cast(date_trunc('month', parsed.invoiced_at) as date) = fx_rates.month
+            and cast({{ dbt.date_trunc('month', 'parsed.invoiced_at') }} as date) = fx_rates.month
 ),
 
 rules_checked as (
@@ -106,7 +106,9 @@ rules_checked as (
             when unit_price < 0 then 'negative_price'
             when fx_rate is null then 'unknown_currency'
         end as rule_reason,
-        hash(invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price, currency) as values_hash
+        {{ row_hash(
+            ['invoice_id', 'customer_id', 'invoiced_at', 'product_id', 'quantity', 'unit_price', 'currency']
+        ) }} as values_hash
     from with_rates
 ),
 
@@ -129,7 +131,7 @@ final as (
         rules_checked.customer_id,
         rules_checked.invoiced_at,
         cast(rules_checked.invoiced_at as date) as invoice_date,
-        cast(date_trunc('month', rules_checked.invoiced_at) as date) as revenue_month,
+        cast({{ dbt.date_trunc('month', 'rules_checked.invoiced_at') }} as date) as revenue_month,
         rules_checked.product_id,
         coalesce(products.product_line, 'unknown') as product_line,
         rules_checked.quantity,

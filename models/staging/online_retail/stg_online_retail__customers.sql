@@ -56,10 +56,10 @@ customers as (
 final as (
     select
         customers.customer_id,
-        cast(null as varchar) as company_name,
-        cast(null as varchar) as industry,
+        cast(null as {{ type_text() }}) as company_name,
+        cast(null as {{ type_text() }}) as industry,
         country_ranked.country,
-        cast(null as varchar) as employee_count
+        cast(null as {{ type_text() }}) as employee_count
     from customers
     left join country_ranked
         on

@@ -6,9 +6,9 @@
 
 with final as (
     select
-        cast(null as varchar) as month,
-        cast(null as varchar) as currency,
-        cast(null as varchar) as rate_to_reporting
+        cast(null as {{ type_text() }}) as month,
+        cast(null as {{ type_text() }}) as currency,
+        cast(null as {{ type_text() }}) as rate_to_reporting
     where false
 )
 

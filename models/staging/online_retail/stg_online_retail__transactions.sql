@@ -12,7 +12,7 @@ final as (
         source_file,
         source_row_number,
         invoice_no as invoice_id,
-        cast(source_row_number as varchar) as line_number,
+        cast(source_row_number as {{ type_text() }}) as line_number,
         {{ online_retail_customer_id('customer_id') }} as customer_id,
         {{ online_retail_invoice_date('invoice_date') }} as invoiced_at,
         stock_code as product_id,
