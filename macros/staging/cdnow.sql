@@ -64,7 +64,7 @@
     as written and quarantined as invalid_date by staging (so is a YYYYMMDD that is no calendar date). -#}
 {% macro cdnow_invoice_date(column) -%}
     case
-        when regexp_full_match(trim({{ column }}), '[0-9]{8}')
+        when {{ full_match('trim(' ~ column ~ ')', "'[0-9]{8}'") }}
             then
                 substr(trim({{ column }}), 1, 4) || '-'
                 || substr(trim({{ column }}), 5, 2) || '-'
