@@ -8,15 +8,3 @@
 {% macro clv_models_enabled() %}
     {{ return(seg_var('clv_enabled') and target.type == 'duckdb') }}
 {% endmacro %}
-
-
-{#- SPEC §10 churn_risk from p_alive: `high` below churn_risk_high_below (0.5), `medium` below
-    churn_risk_medium_below (0.8), else `low`; `unknown` without a prediction (null p_alive). -#}
-{% macro churn_risk(p_alive) -%}
-    case
-        when {{ p_alive }} is null then 'unknown'
-        when {{ p_alive }} < {{ seg_var_sql('churn_risk_high_below') }} then 'high'
-        when {{ p_alive }} < {{ seg_var_sql('churn_risk_medium_below') }} then 'medium'
-        else 'low'
-    end
-{%- endmacro %}

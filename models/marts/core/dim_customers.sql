@@ -129,7 +129,7 @@ final as (
         clv.p_alive,
         clv.expected_purchases,
         clv.predicted_revenue,
-        coalesce(clv.churn_risk, 'unknown') as churn_risk
+        coalesce(clv.churn_risk, {{ churn_risk_unknown() }}) as churn_risk
     from customer_ids
     cross join as_of
     left join customers
