@@ -187,6 +187,8 @@
 {% macro raw_transactions_identity() %}
     {%- if seg_var('source') == 'online_retail' -%}
         {{ return('online_retail:' ~ seg_var('online_retail_path')) }}
+    {%- elif seg_var('source') == 'cdnow' -%}
+        {{ return('cdnow:' ~ seg_var('cdnow_path')) }}
     {%- elif seg_var('raw_data_path') is none -%}
         {{ return('seed:raw_transactions') }}
     {%- endif -%}
