@@ -11,7 +11,7 @@ export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean
+.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean postgres-up postgres-down
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -72,5 +72,15 @@ semantic: venv  ## validate the semantic layer against $DUCKDB_PATH (after make 
 	$(BIN)/dbt parse --quiet
 	$(BIN)/mf validate-configs
 
-clean:  ## remove the warehouse and dbt artefacts (keeps .venv)
+# PostgreSQL (docs/engines.md): a local cluster under warehouse/postgres on 127.0.0.1 (Debian's postgresql package,
+# installed when missing). `eval "$$(make -s postgres-up)"` exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE,
+# then `dbt build --target postgres` and psql work in that shell. PGPORT=... picks another port.
+postgres-up: venv  ## start the local PostgreSQL (idempotent); prints export lines: eval "$$(make -s postgres-up)"
+	@$(BIN)/segmentation postgres up
+
+postgres-down: venv  ## stop the local PostgreSQL (idempotent; data kept under warehouse/postgres)
+	@$(BIN)/segmentation postgres down
+
+clean:  ## remove the warehouse and dbt artefacts (keeps .venv; stops the local PostgreSQL first)
+	@test ! -x $(BIN)/segmentation || $(BIN)/segmentation postgres down 2>/dev/null || true
 	rm -rf warehouse target logs

@@ -113,11 +113,11 @@ final as (
                 {%- endif %}
             {%- endfor %}
         end as peer_group,
-        case peer_level
+        cast(case peer_level
             {%- for level in levels %}
                 when {{ level }} then level_{{ level }}_benchmark
             {%- endfor %}
-        end as peer_benchmark
+        end as decimal(38, 10)) as peer_benchmark
     from fallen_back
 )
 
