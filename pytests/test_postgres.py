@@ -12,6 +12,9 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from conftest import Build, PostgresBuild
 from engine_check import assert_marts_equal
@@ -81,3 +84,121 @@ def test_server_not_running_names_the_command(tmp_path: Path) -> None:
     assert status.returncode == 1
     assert f"127.0.0.1:{port}" in status.stderr and "make -s postgres-up" in status.stderr, status.stderr
     assert "Traceback" not in status.stderr
+
+
+# --- raw input as warehouse tables (var source: warehouse) -------------------------------------------
+
+RAW_TABLES = ("transactions", "customers", "products", "fx_rates")
+SEEDS = PROJECT_DIR / "seeds" / "demo"
+APPENDED_MONTHS = ("2025-11", "2025-12")
+
+
+def seed_header(entity: str) -> list[str]:
+    with (SEEDS / f"raw_{entity}.csv").open(encoding="utf-8") as handle:
+        return handle.readline().strip().split(",")
+
+
+def load_postgres_raw(build: PostgresBuild, entity: str, rows: list[list[str]] | None = None) -> None:
+    """Create raw.<entity> (text columns) from the demo seed file, or append `rows` to it."""
+    from segmentation.engines import postgres
+
+    header = seed_header(entity)
+    connection = postgres.connect(build.server, build.name)
+    try:
+        with connection, connection.cursor() as cursor:
+            if rows is None:
+                cursor.execute("create schema if not exists raw")
+                cursor.execute(f"create table raw.{entity} ({', '.join(f'{name} text' for name in header)})")
+                with (SEEDS / f"raw_{entity}.csv").open(encoding="utf-8") as handle:
+                    cursor.copy_expert(f"copy raw.{entity} from stdin with (format csv, header true)", handle)
+            else:
+                placeholders = ", ".join(["%s"] * len(header))
+                cursor.executemany(
+                    f"insert into raw.{entity} values ({placeholders})",
+                    [[value if value != "" else None for value in row] for row in rows],
+                )
+    finally:
+        connection.close()
+
+
+def seed_rows(entity: str) -> list[list[str]]:
+    import csv
+
+    with (SEEDS / f"raw_{entity}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+@pytest.fixture(scope="module")
+def postgres_warehouse_build(tmp_path_factory: pytest.TempPathFactory, postgres_server: Any) -> PostgresBuild:
+    build = PostgresBuild(tmp_path_factory.mktemp("pg_warehouse"), postgres_server, "warehouse_input")
+    for entity in RAW_TABLES:
+        load_postgres_raw(build, entity)
+    build.dbt_vars = {"source": "warehouse"}
+    build.dbt("build")
+    return build
+
+
+@pytest.fixture(scope="module")
+def duckdb_warehouse_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    import duckdb
+
+    build = Build(tmp_path_factory.mktemp("duckdb_warehouse"), {"source": "warehouse"})
+    with duckdb.connect(str(build.database)) as connection:
+        connection.execute("create schema raw")
+        for entity in RAW_TABLES:
+            connection.execute(
+                f"create table raw.{entity} as select * from read_csv(?, header = true, all_varchar = true)",
+                [str(SEEDS / f"raw_{entity}.csv")],
+            )
+    build.dbt("build")
+    return build
+
+
+def test_warehouse_tables_marts_equal_duckdb(
+    postgres_warehouse_build: PostgresBuild, duckdb_warehouse_build: Build
+) -> None:
+    counts = assert_marts_equal(postgres_warehouse_build, duckdb_warehouse_build, "postgres (source: warehouse)")
+    assert counts["fct_transactions"] > 30000, counts
+    sql = (
+        "select source_file, count(*), min(source_row_number), max(source_row_number)"
+        " from staging.stg_transactions group by source_file"
+    )
+    assert postgres_warehouse_build.query(sql) == duckdb_warehouse_build.query(sql)
+
+
+def test_warehouse_incremental_equals_full_refresh(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: Any, postgres_warehouse_build: PostgresBuild
+) -> None:
+    """History first, then the last two months appended to raw.transactions: an incremental build gives the
+    marts of the full build on all rows."""
+    build = PostgresBuild(tmp_path_factory.mktemp("pg_incremental"), postgres_server, "incremental_input")
+    for entity in RAW_TABLES[1:]:
+        load_postgres_raw(build, entity)
+    rows = seed_rows("transactions")
+    appended = [row for row in rows if row[3].strip()[:7] in APPENDED_MONTHS]
+    history = [row for row in rows if row[3].strip()[:7] not in APPENDED_MONTHS]
+    assert appended and history
+    from segmentation.engines import postgres
+
+    connection = postgres.connect(build.server, build.name)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("create schema raw")
+        cursor.execute(f"create table raw.transactions ({', '.join(f'{n} text' for n in seed_header('transactions'))})")
+    connection.close()
+    load_postgres_raw(build, "transactions", history)
+    build.dbt_vars = {"source": "warehouse"}
+    build.dbt("build")
+    load_postgres_raw(build, "transactions", appended)
+    build.dbt("build")
+    results = json.loads((build.work_dir / "target" / "run_results.json").read_text())["results"]
+    assert all(result["status"] in ("success", "pass", "warn", "no-op") for result in results)
+    assert_marts_equal(build, postgres_warehouse_build, "postgres incremental")
+
+
+def test_missing_source_table_names_it(tmp_path: Path, postgres_server: Any) -> None:
+    build = PostgresBuild(tmp_path, postgres_server, "missing_source", {"source": "warehouse", "raw_schema": "nosuch"})
+    result = build.dbt("build", "--select", "stg_transactions_validated", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "nosuch" in output and "transactions" in output and "does not exist" in output, output[-3000:]
+    assert "Traceback" not in output

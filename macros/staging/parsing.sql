@@ -59,10 +59,13 @@
     {%- if raw_type_kind(raw_type) in ['integer', 'decimal'] -%}
         {{ try_cast_decimal(column, precision, scale) }}
     {%- else -%}
-        case
-            when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
-                then {{ try_cast_decimal(column, precision, scale) }}
-        end
+        cast(
+            case
+                when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
+                    then {{ try_cast_decimal(column, precision, scale) }}
+            end
+            as decimal({{ precision }}, {{ scale }})
+        )
     {%- endif -%}
 {%- endmacro %}
 
