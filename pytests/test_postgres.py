@@ -182,7 +182,7 @@ def test_warehouse_incremental_equals_full_refresh(
 
     connection = postgres.connect(build.server, build.name)
     with connection, connection.cursor() as cursor:
-        cursor.execute("create schema raw")
+        cursor.execute("create schema if not exists raw")
         cursor.execute(f"create table raw.transactions ({', '.join(f'{n} text' for n in seed_header('transactions'))})")
     connection.close()
     load_postgres_raw(build, "transactions", history)
