@@ -1,7 +1,8 @@
 -- The latest segment migration (SPEC §7 mart_segment_migration at as_of_month) as a from x to pivot: one row
 -- per value tier at as_of_month - 12 (from), one column of accounts per value tier at as_of_month (to). The
--- four tiers are always present (0 where no account moved that way); an account without a snapshot a year
--- earlier counts as from `inactive`. The cells sum to the accounts with a snapshot at as_of_month.
+-- tiers (segments.value_tier in dbt_project.yml) are always present (0 where no account moved that way); an
+-- account without a snapshot a year earlier counts as from `inactive`. The cells sum to the accounts with a
+-- snapshot at as_of_month.
 -- Empty when the data hold less than 13 months (no migration at as_of_month).
 -- Run: dbt compile --select segment_migration_pivot, then run the compiled SQL under target/compiled/.
 with migration as (
@@ -43,14 +44,11 @@ pivoted as (
         months.from_snapshot_month,
         tiers.value_tier as from_value_tier,
         tiers.tier_rank,
-        cast(coalesce(sum(case when latest.to_value_tier = 'high' then latest.accounts end), 0) as bigint)
-            as to_high,
-        cast(coalesce(sum(case when latest.to_value_tier = 'medium' then latest.accounts end), 0) as bigint)
-            as to_medium,
-        cast(coalesce(sum(case when latest.to_value_tier = 'low' then latest.accounts end), 0) as bigint)
-            as to_low,
-        cast(coalesce(sum(case when latest.to_value_tier = 'inactive' then latest.accounts end), 0) as bigint)
-            as to_inactive,
+        {%- for tier in seg_labels('value_tier') %}
+            cast(coalesce(sum(case when latest.to_value_tier = '{{ tier }}' then latest.accounts end), 0) as bigint)
+                as to_{{ tier }},
+        {%- endfor %}
+        cast(coalesce(sum(latest.accounts), 0) as bigint) as accounts,
         coalesce(sum(latest.from_t12m_revenue), 0) as from_t12m_revenue,
         coalesce(sum(latest.to_t12m_revenue), 0) as to_t12m_revenue
     from months
@@ -69,11 +67,10 @@ final as (
         snapshot_month,
         from_snapshot_month,
         from_value_tier,
-        to_high,
-        to_medium,
-        to_low,
-        to_inactive,
-        to_high + to_medium + to_low + to_inactive as accounts,
+        {%- for tier in seg_labels('value_tier') %}
+            to_{{ tier }},
+        {%- endfor %}
+        accounts,
         from_t12m_revenue,
         to_t12m_revenue,
         tier_rank

@@ -5,21 +5,16 @@ from __future__ import annotations
 import pytest
 
 from conftest import Build
+from segmentation.registry import Registry
 
-EXPECTED_AT_AS_OF_MONTH = {
-    "value_tier": {"high", "medium", "low", "inactive"},
-    "pareto_tier": {"A", "B", "C", "D"},
-    "potential_tier": {"high", "medium", "low", "none"},
-    "value_potential_cell": {
-        "strategic_growth", "protect", "develop", "maintain", "hidden_gem", "automate", "win_back", "dormant",
-    },
-    "relationship_level": {"new", "developing", "established", "partner"},
-}  # fmt: skip
+#: Every label of these registry classifications occurs at as_of_month on the demo data.
+AT_AS_OF_MONTH = ("value_tier", "pareto_tier", "potential_tier", "value_potential_cell", "relationship_level")
+REGISTRY = Registry.load()
 
 
 def test_every_movement_occurs(demo_build: Build) -> None:
     movements = {row[0] for row in demo_build.query("select distinct movement from marts.fct_customer_months")}
-    assert movements == {"new", "churn", "reactivation", "expansion", "contraction", "unchanged", "inactive"}
+    assert movements == set(REGISTRY.labels("movement"))
 
 
 def test_every_category_occurs(demo_build: Build) -> None:
@@ -29,10 +24,10 @@ def test_every_category_occurs(demo_build: Build) -> None:
             "select distinct revenue_category from marts.fct_transactions where revenue_category is not null"
         )
     }
-    assert categories == {"conversion", "retention", "penetration"}
+    assert categories == set(REGISTRY.labels("revenue_category"))
 
 
-@pytest.mark.parametrize("column", sorted(EXPECTED_AT_AS_OF_MONTH))
+@pytest.mark.parametrize("column", AT_AS_OF_MONTH)
 def test_every_segment_occurs_at_as_of_month(demo_build: Build, column: str) -> None:
     values = {
         row[0]
@@ -41,7 +36,16 @@ def test_every_segment_occurs_at_as_of_month(demo_build: Build, column: str) -> 
             " where snapshot_month = (select as_of_month from intermediate.int_as_of_dates)"
         )
     }
-    assert values == EXPECTED_AT_AS_OF_MONTH[column]
+    assert values == set(REGISTRY.labels(column))
+
+
+def test_every_peer_group_fallback_level_occurs(demo_build: Build) -> None:
+    """Full (industry / size_band), dropped to industry, and `all`: each fallback level of SPEC §5 occurs."""
+    groups = {row[0] for row in demo_build.query("select distinct peer_group from marts.fct_customer_snapshots")}
+    assert "all" in groups
+    assert any(" / " in group for group in groups)
+    assert any(" / " not in group for group in groups - {"all"})
+    assert (demo_build.scalar("select count(*) from marts.fct_customer_snapshots where t12m_revenue < 0") or 0) > 0
 
 
 def test_every_rejection_reason_occurs(demo_build: Build) -> None:

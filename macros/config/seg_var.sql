@@ -41,6 +41,7 @@
         'drop_duplicate_lines': {'kind': 'boolean', 'expect': 'true or false'},
         'incremental_lookback_months': whole_months,
         'playbook_team_hours_per_month': {'kind': 'positive_number', 'expect': 'a positive number of hours'},
+        'segments': {'kind': 'segments'},
     }) }}
 {% endmacro %}
 
@@ -147,6 +148,30 @@
         {%- if value | unique | list | length != value | length -%}
             {{ seg_var_fail(name, value, 'a list without repeated columns') }}
         {%- endif -%}
+
+    {%- elif kind == 'segments' -%}
+        {%- if value is not mapping -%}
+            {{ seg_var_fail(name, value, 'a mapping classification -> {labels: [...], thresholds: [...]}') }}
+        {%- endif -%}
+        {%- for classification, entry in value.items() -%}
+            {%- set labels = entry.get('labels') if entry is mapping else none -%}
+            {%- if labels is none or labels is string or labels is not iterable or labels | length == 0 -%}
+                {{ seg_var_fail(name ~ '.' ~ classification, entry, 'labels: a non-empty list of labels') }}
+            {%- endif -%}
+            {%- for label in labels -%}
+                {%- if label is not string or not modules.re.match('^[A-Za-z][A-Za-z0-9_]*$', label) -%}
+                    {{ seg_var_fail(name ~ '.' ~ classification, label, 'labels made of letters, digits and _') }}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if labels | unique | list | length != labels | length -%}
+                {{ seg_var_fail(name ~ '.' ~ classification, labels, 'labels without repeats') }}
+            {%- endif -%}
+            {%- for threshold in entry.get('thresholds', []) -%}
+                {%- if not var.has_var(threshold) -%}
+                    {{ seg_var_fail(name ~ '.' ~ classification, threshold, 'thresholds naming vars of dbt_project.yml') }}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
 
     {%- else -%}
         {{ exceptions.raise_compiler_error("seg_var_rules: var '" ~ name ~ "' has an unknown rule kind '" ~ kind ~ "'") }}

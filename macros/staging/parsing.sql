@@ -121,14 +121,3 @@
     coalesce(upper({{ column }}), {{ seg_var_sql('reporting_currency') }})
 {%- endmacro %}
 
-
-{#- SPEC §5: size band from employee_count. -#}
-{% macro size_band(employee_count) -%}
-    case
-        when {{ employee_count }} < 50 then 'small'
-        when {{ employee_count }} < 250 then 'mid'
-        when {{ employee_count }} < 1000 then 'large'
-        when {{ employee_count }} >= 1000 then 'enterprise'
-        else 'unknown'
-    end
-{%- endmacro %}

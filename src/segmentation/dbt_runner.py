@@ -32,6 +32,8 @@ def dbt_env(database: Path | str, work_dir: Path | str | None = None) -> dict[st
     env["DUCKDB_PATH"] = str(Path(database).resolve())
     env.setdefault("DUCKDB_TEMP_DIR", str(Path(database).resolve().parent / "tmp"))
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    # Target spark: the driver JVM in the dbt process binds and connects on loopback only.
+    env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     if work_dir is not None:
         work = Path(work_dir).resolve()
         env["DBT_TARGET_PATH"] = str(work / "target")

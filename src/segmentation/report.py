@@ -2,9 +2,8 @@
 
 Reads a DuckDB file built by `dbt build` (read-only) and writes the headline results at `as_of_month`:
 accounts and T12M revenue by value tier, by Pareto tier and by value x potential cell, T12M ARPA, NRR and
-GRR, and the quarantined rows by SPEC §2 reason. The T12M KPIs come from `marts.mart_monthly_revenue`
-when the warehouse has it, else they are computed from `marts.fct_customer_snapshots` with the same
-SPEC §7 rules (the section says which).
+GRR, and the quarantined rows by SPEC §2 reason. The T12M KPIs are read from `marts.mart_monthly_revenue`
+(SPEC §7, computed there once); labels and their order come from the segment registry (dbt_project.yml).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Any
 import duckdb
 
 from segmentation import markdown
+from segmentation.registry import Registry
 
 REJECTION_REASONS: tuple[str, ...] = (
     "missing_invoice",
@@ -33,20 +33,12 @@ REJECTION_REASONS: tuple[str, ...] = (
     "unknown_currency",
     "duplicate_line",
 )
-VALUE_TIERS: tuple[str, ...] = ("high", "medium", "low", "inactive")
-PARETO_TIERS: tuple[str, ...] = ("A", "B", "C", "D")
-# SPEC §5: value_potential_cell by value_tier (rows) and potential group (columns).
-MATRIX: dict[str, tuple[str, str]] = {
-    "high": ("strategic_growth", "protect"),
-    "medium": ("develop", "maintain"),
-    "low": ("hidden_gem", "automate"),
-    "inactive": ("win_back", "dormant"),
-}
 REQUIRED_TABLES: tuple[str, ...] = (
     "audit.rejected_transactions",
     "staging.stg_transactions",
     "marts.fct_customer_snapshots",
     "marts.dim_customers",
+    "marts.mart_monthly_revenue",
 )
 
 
@@ -148,58 +140,13 @@ def _kpis_from_mart(connection: duckdb.DuckDBPyConnection, as_of_month: Any) -> 
     )
 
 
-def _kpis_from_snapshots(connection: duckdb.DuckDBPyConnection, as_of_month: Any) -> Kpis:
-    """SPEC §7 T12M figures recomputed from the account snapshots (when the BI mart is absent)."""
-    row = connection.execute(
-        """
-        with now as (
-            select customer_id, t12m_revenue
-            from marts.fct_customer_snapshots
-            where snapshot_month = $as_of_month
-        ),
-
-        base as (
-            select customer_id, t12m_revenue
-            from marts.fct_customer_snapshots
-            where snapshot_month = cast($as_of_month as date) - interval 12 month and t12m_revenue > 0
-        ),
-
-        retained as (
-            select
-                sum(coalesce(now.t12m_revenue, 0)) as net,
-                sum(least(greatest(coalesce(now.t12m_revenue, 0), 0), base.t12m_revenue)) as gross,
-                sum(base.t12m_revenue) as then_revenue
-            from base
-            left join now on base.customer_id = now.customer_id
-        )
-
-        select
-            (select coalesce(sum(t12m_revenue), 0) from now),
-            (select count(*) from now where t12m_revenue > 0),
-            retained.net / nullif(retained.then_revenue, 0),
-            retained.gross / nullif(retained.then_revenue, 0)
-        from retained
-        """,
-        {"as_of_month": as_of_month},
-    ).fetchone()
-    assert row is not None
-    revenue, active = Decimal(row[0]), int(row[1])
-    return Kpis(
-        t12m_revenue=revenue,
-        t12m_active_accounts=active,
-        t12m_arpa=revenue / active if active else None,
-        nrr_t12m=_decimal(row[2]),
-        grr_t12m=_decimal(row[3]),
-        source="computed from marts.fct_customer_snapshots (marts.mart_monthly_revenue absent)",
-    )
-
-
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def collect(database: Path) -> ReportData:
+def collect(database: Path, registry: Registry | None = None) -> ReportData:
     """Read the figures of the report from a built warehouse (read-only)."""
+    registry = registry or Registry.load()
     with duckdb.connect(str(database), read_only=True) as connection:
         missing = [name for name in REQUIRED_TABLES if not table_exists(connection, name)]
         if missing:
@@ -231,14 +178,11 @@ def collect(database: Path) -> ReportData:
             rejected=rejected,
             accounts=int(accounts[0]) if accounts else 0,
         )
-        data.value_tiers = _segments(connection, "value_tier", as_of_month, VALUE_TIERS)
-        data.pareto_tiers = _segments(connection, "pareto_tier", as_of_month, PARETO_TIERS)
-        cell_order = tuple(cell for pair in MATRIX.values() for cell in pair)
-        data.cells = _segments(connection, "value_potential_cell", as_of_month, cell_order)
-        kpis = None
-        if table_exists(connection, "marts.mart_monthly_revenue"):
-            kpis = _kpis_from_mart(connection, as_of_month)
-        data.kpis = kpis or _kpis_from_snapshots(connection, as_of_month)
+        data.value_tiers = _segments(connection, "value_tier", as_of_month, registry.labels("value_tier"))
+        data.pareto_tiers = _segments(connection, "pareto_tier", as_of_month, registry.labels("pareto_tier"))
+        cells = registry.labels("value_potential_cell")
+        data.cells = _segments(connection, "value_potential_cell", as_of_month, cells)
+        data.kpis = _kpis_from_mart(connection, as_of_month)
     return data
 
 
@@ -275,8 +219,15 @@ def _segment_table(label: str, rows: list[SegmentRow], accounts: int, total: Dec
     return lines
 
 
-def render(data: ReportData, build_seconds: float | None = None, title: str = "Results", level: int = 2) -> str:
+def render(
+    data: ReportData,
+    build_seconds: float | None = None,
+    title: str = "Results",
+    level: int = 2,
+    registry: Registry | None = None,
+) -> str:
     """The Markdown section (deterministic for a given warehouse and build time); `level` of the title."""
+    registry = registry or Registry.load()
     total = sum((row.t12m_revenue for row in data.value_tiers), Decimal(0))
     sub = "#" * (level + 1)
     out: list[str] = [f"{'#' * level} {title}", ""]
@@ -317,11 +268,12 @@ def render(data: ReportData, build_seconds: float | None = None, title: str = "R
     out += _segment_table("pareto_tier", data.pareto_tiers, data.accounts, total)
     out += ["", f"{sub} Value x potential matrix at {data.as_of_month} (accounts per cell)", ""]
     counts = {row.segment: row.accounts for row in data.cells}
+    potential_tiers = registry.labels("potential_tier")
     out += [
-        "| value_tier \\ potential_tier | high or medium | low or none |",
+        f"| value_tier \\ potential_tier | {' or '.join(potential_tiers[:2])} | {' or '.join(potential_tiers[2:])} |",
         "|---|---|---|",
     ]
-    for tier, (growth_cell, steady_cell) in MATRIX.items():
+    for tier, (growth_cell, steady_cell) in registry.cell_matrix().items():
         out.append(
             f"| `{tier}` | `{growth_cell}`: {counts.get(growth_cell, 0):,} | "
             f"`{steady_cell}`: {counts.get(steady_cell, 0):,} |"

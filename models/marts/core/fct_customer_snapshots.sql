@@ -32,10 +32,7 @@ with_potential as (
         ranked.*,
         peers.peer_group,
         peers.peer_benchmark,
-        case
-            when peers.peer_benchmark is null then 0
-            else greatest(0, peers.peer_benchmark - greatest(ranked.t12m_revenue, 0))
-        end as potential
+        {{ potential('peers.peer_benchmark', 'ranked.t12m_revenue') }} as potential
     from ranked
     inner join peers
         on ranked.customer_id = peers.customer_id and ranked.snapshot_month = peers.snapshot_month

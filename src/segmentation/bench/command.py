@@ -12,10 +12,11 @@ from typing import Any
 
 from segmentation import PROJECT_DIR
 from segmentation.bench import STEPS
+from segmentation.bench.datasets import DIRTY_SHARE
 
 BENCH_DIR = PROJECT_DIR / "benchmarks"
-# Rough disk need per line: the Parquet twice (history + full) and three warehouses.
-DISK_BYTES_PER_LINE = 450
+# Rough disk need per line: the Parquet twice (history + full), the CSV copy (~90 bytes) and five warehouses.
+DISK_BYTES_PER_LINE = 700
 
 
 def _progress(message: str) -> None:
@@ -46,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "bench",
         help="benchmark the pipeline on generated data (time and peak memory per step)",
         description=(
-            "For each size: generate canonical Parquet with the generator (cached by size and seed), then run "
+            "For each size: generate canonical Parquet and the same lines as CSV with the generator (cached by "
+            "size, seed and dirty share), then run "
             f"each step from empty in a fresh process ({', '.join(STEPS)}), recording wall time, CPU time and "
             "the peak RSS of the step's process tree. Writes benchmarks/results.json and benchmarks/README.md. "
             "DuckDB settings come from the profile's env vars (DUCKDB_MEMORY_LIMIT, DUCKDB_TEMP_DIR, "
@@ -56,6 +58,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--sizes", type=_sizes, default=[1_000_000, 10_000_000], help="line counts, comma-separated")
     parser.add_argument("--steps", type=_steps, default=list(STEPS), help="steps to run (default: all)")
     parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument(
+        "--dirty-share",
+        type=float,
+        default=DIRTY_SHARE,
+        help=f"share of dirty generated lines, timed through the quarantine (default {DIRTY_SHARE})",
+    )
+    parser.add_argument(
+        "--no-malformed-csv",
+        dest="malformed_csv",
+        action="store_false",
+        help="no CSV records with a field more than the header in the CSV input",
+    )
     parser.add_argument("--label", default="current", help="label of the records (default: current)")
     parser.add_argument("--data-dir", type=Path, default=BENCH_DIR / "data", help="generated data cache")
     parser.add_argument("--work-dir", type=Path, default=BENCH_DIR / "work", help="warehouses and logs")
@@ -108,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     for lines in args.sizes:
         _progress(f"== {results.size_label(lines)} lines ({lines:,})")
         _check_disk(args.work_dir, lines)
-        dataset = ensure_dataset(args.data_dir, lines, args.seed, _progress)
+        dataset = ensure_dataset(args.data_dir, lines, args.seed, _progress, args.dirty_share, args.malformed_csv)
         work = args.work_dir / f"lines-{lines}"
         size_run = SizeRun(
             dataset=dataset,

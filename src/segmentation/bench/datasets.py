@@ -5,10 +5,14 @@ One folder per (lines, seed) under the data root:
     lines-<N>-seed-<S>/
         generated/   the generator's output with --split-last-month (history + last month apart)
         full/        transactions.parquet = history then the last month (N lines), plus the dimensions
+        full_csv/    transactions.csv: the same rows as RFC 4180 CSV text, plus the same dimension files
         meta.json    the generator options and row counts; the cache is reused only when they match
 
-`full/` is what every step reads. The incremental step starts from `generated/transactions.parquet` (the
-history) and then appends the last month, giving the same file as `full/` row for row.
+The lines carry the benchmark's dirty share (`DIRTY_SHARE`, generator `--dirty-share`): duplicates, padded
+ids, bad numbers and dates, unknown currencies, and in the CSV records with a field too many, so the
+quarantine paths are timed. `full/` is what every Parquet step reads, `full_csv/` the CSV steps. The
+incremental step starts from `generated/transactions.parquet` (the history) and then appends the last
+month, giving the same file as `full/` row for row.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ import pyarrow.parquet as pq
 
 from segmentation import PROJECT_DIR
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+DIRTY_SHARE = 0.005
+CSV_FILE = "transactions.csv"
+LAST_MONTH_CSV = "transactions_last_month.csv"
 DIMENSIONS = ("customers.parquet", "products.parquet", "fx_rates.parquet")
 HISTORY_FILE = "transactions.parquet"
 LAST_MONTH_FILE = "transactions_last_month.parquet"
@@ -49,6 +56,10 @@ class Dataset:
         return self.root / "full"
 
     @property
+    def full_csv(self) -> Path:
+        return self.root / "full_csv"
+
+    @property
     def history_file(self) -> Path:
         return self.generated / HISTORY_FILE
 
@@ -67,8 +78,26 @@ class Dataset:
         return sum(path.stat().st_size for path in self.root.rglob("*") if path.is_file()) / 1024 / 1024
 
 
-def _expected_meta(lines: int, seed: int) -> dict[str, object]:
-    return {"format": FORMAT_VERSION, "lines": lines, "seed": seed, "split_last_month": True}
+def _expected_meta(lines: int, seed: int, dirty_share: float, malformed_csv: bool) -> dict[str, object]:
+    return {
+        "format": FORMAT_VERSION,
+        "lines": lines,
+        "seed": seed,
+        "split_last_month": True,
+        "dirty_share": dirty_share,
+        "malformed_csv": malformed_csv,
+    }
+
+
+def concatenate_csv(parts: list[Path], target: Path) -> None:
+    """Concatenate CSV files that share a header line (kept once), streaming."""
+    with target.open("wb") as out:
+        for index, part in enumerate(parts):
+            with part.open("rb") as handle:
+                header = handle.readline()
+                if index == 0:
+                    out.write(header)
+                shutil.copyfileobj(handle, out, 16 * 1024 * 1024)
 
 
 def concatenate_parquet(parts: list[Path], target: Path) -> int:
@@ -102,14 +131,22 @@ def link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def ensure_dataset(data_root: Path, lines: int, seed: int, progress: Callable[[str], None]) -> Dataset:
-    """The cached data set for (lines, seed), generated when missing or stale."""
+def ensure_dataset(
+    data_root: Path,
+    lines: int,
+    seed: int,
+    progress: Callable[[str], None],
+    dirty_share: float = DIRTY_SHARE,
+    malformed_csv: bool = True,
+) -> Dataset:
+    """The cached data set for (lines, seed, dirty share), generated when missing or stale."""
     dataset = Dataset(lines, seed, data_root / f"lines-{lines}-seed-{seed}")
     meta_path = dataset.root / "meta.json"
-    expected = _expected_meta(lines, seed)
+    expected = _expected_meta(lines, seed, dirty_share, malformed_csv)
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
-        if {key: meta.get(key) for key in expected} == expected and dataset.full_file.exists():
+        fresh = dataset.full_file.exists() and (dataset.full_csv / CSV_FILE).exists()
+        if {key: meta.get(key) for key in expected} == expected and fresh:
             progress(f"  data: reusing {dataset.root} ({dataset.size_mb():,.0f} MB)")
             return dataset
     if dataset.root.exists():
@@ -128,31 +165,47 @@ def ensure_dataset(data_root: Path, lines: int, seed: int, progress: Callable[[s
         "--out",
         str(dataset.generated),
         "--split-last-month",
+        "--dirty-share",
+        str(dirty_share),
+        "--csv",
     ]
+    if not malformed_csv:
+        command.append("--no-malformed-csv")
     subprocess.run(command, cwd=PROJECT_DIR, check=True)
     dataset.full.mkdir()
     progress("  data: writing full/transactions.parquet = history + last month ...")
     rows = concatenate_parquet([dataset.history_file, dataset.last_month_file], dataset.full_file)
     if rows != lines:
         raise RuntimeError(f"generated {rows:,} lines, expected {lines:,}")
+    progress("  data: writing full_csv/transactions.csv = history + last month ...")
+    dataset.full_csv.mkdir()
+    csv_parts = [dataset.generated / CSV_FILE, dataset.generated / LAST_MONTH_CSV]
+    concatenate_csv(csv_parts, dataset.full_csv / CSV_FILE)
+    for part in csv_parts:  # only the concatenation is read
+        part.unlink()
     for name in DIMENSIONS:
         link_or_copy(dataset.generated / name, dataset.full / name)
+        link_or_copy(dataset.generated / name, dataset.full_csv / name)
     history_rows = pq.ParquetFile(dataset.history_file).metadata.num_rows
     meta = {
         **expected,
         "history_lines": history_rows,
         "last_month_lines": rows - history_rows,
-        "generator": asdict_options(lines, seed),
+        "csv_mb": round((dataset.full_csv / CSV_FILE).stat().st_size / 1024**2, 1),
+        "generator": asdict_options(lines, seed, dirty_share, malformed_csv),
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     progress(f"  data: {rows:,} lines ({history_rows:,} history + {rows - history_rows:,} last month)")
     return dataset
 
 
-def asdict_options(lines: int, seed: int) -> dict[str, object]:
+def asdict_options(lines: int, seed: int, dirty_share: float, malformed_csv: bool) -> dict[str, object]:
     from segmentation.generator.scale import ScaleOptions
 
-    return asdict(ScaleOptions(lines=lines, seed=seed, split_last_month=True))
+    options = ScaleOptions(
+        lines=lines, seed=seed, split_last_month=True, dirty_share=dirty_share, csv=True, malformed_csv=malformed_csv
+    )
+    return asdict(options)
 
 
 def prepare_history_folder(dataset: Dataset, folder: Path) -> None:

@@ -1,11 +1,12 @@
 """The `pandas_peer` step: `fct_customer_months` and `fct_customer_snapshots` computed with plain pandas.
 
-The notebook an analyst would otherwise write, from the same canonical Parquet input and with the SPEC
-defaults: vectorised (no Python loop per row, account or month), amounts as float64, sums rounded to
-1e-6 (compared with the marts at the SPEC tolerance of 0.01). Typed Parquet needs no text parsing, so
-the SPEC §1-2 rules are applied to typed values: required values present, quantity non-zero,
-unit_price >= 0, a known currency for the line's month, duplicate lines dropped (lowest line_number /
-file row kept). Ids are trimmed.
+The notebook an analyst would otherwise write, from the same canonical Parquet input and with the var
+defaults and labels of dbt_project.yml (read through segmentation.registry, as dbt reads them):
+vectorised (no Python loop per row, account or month), amounts as float64, sums rounded to 1e-6 (compared
+with the marts at the SPEC tolerance of 0.01). Typed Parquet needs no text parsing, so the SPEC §1-2
+rules are applied to typed values: required values present, quantity non-zero, unit_price >= 0, a known
+currency for the line's month, duplicate lines dropped (lowest line_number / file row kept). Ids are
+trimmed.
 
 Run as `python -m segmentation.bench.pandas_peer RAW_DIR OUT_DIR`: writes `customer_months.parquet` and
 `snapshots.parquet` into OUT_DIR.
@@ -24,13 +25,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-REPORTING_CURRENCY = "USD"
-HIGH_ABOVE = 100_000.0
-MEDIUM_FROM = 10_000.0
-PARETO_CUTS = (0.80, 0.95, 0.99)
-POTENTIAL_QUANTILE = 0.75
-MIN_PEER_GROUP_SIZE = 5
-NEW_BELOW_MONTHS, PARTNER_MIN_MONTHS, PARTNER_MIN_KEYS, ESTABLISHED_MIN_KEYS = 12, 36, 5, 3
+from segmentation.registry import default
+
+_REGISTRY = default()
+REPORTING_CURRENCY = str(_REGISTRY.var("reporting_currency")).upper()
+HIGH_ABOVE = float(_REGISTRY.var("value_tier_high_above"))
+MEDIUM_FROM = float(_REGISTRY.var("value_tier_medium_from"))
+PARETO_CUTS = tuple(float(cut) for cut in _REGISTRY.var("pareto_cuts"))
+POTENTIAL_QUANTILE = float(_REGISTRY.var("potential_quantile"))
+MIN_PEER_GROUP_SIZE = int(_REGISTRY.var("min_peer_group_size"))
+NEW_BELOW_MONTHS = int(_REGISTRY.var("relationship_new_below_months"))
+PARTNER_MIN_MONTHS = int(_REGISTRY.var("relationship_partner_min_months"))
+PARTNER_MIN_KEYS = int(_REGISTRY.var("relationship_partner_min_keys"))
+ESTABLISHED_MIN_KEYS = int(_REGISTRY.var("relationship_established_min_keys"))
+MOVEMENTS = _REGISTRY.labels("movement")
+SIZE_BANDS = _REGISTRY.labels("size_band")
+VALUE_TIERS = _REGISTRY.labels("value_tier")
+POTENTIAL_TIERS = _REGISTRY.labels("potential_tier")
+PARETO_TIERS = _REGISTRY.labels("pareto_tier")
+CELLS = _REGISTRY.cell_matrix()
+RELATIONSHIP_LEVELS = _REGISTRY.labels("relationship_level")
 WHITESPACE = " \t\n\v\f\r"
 # float64 sums carry rounding noise (1e-9 on a million): sums are rounded to 1e-6 so that a month netting to
 # exactly 0, or two equal months, compare as the exact decimals in the marts do.
@@ -136,8 +150,8 @@ def read_customers(folder: Path) -> pd.DataFrame:
     employees = employees.where((employees >= 0) & (employees == employees.round()))
     size_band = np.select(
         [employees < 50, employees < 250, employees < 1000, employees >= 1000],
-        ["small", "mid", "large", "enterprise"],
-        default="unknown",
+        list(SIZE_BANDS[:4]),
+        default=SIZE_BANDS[4],
     )
     return pd.DataFrame(
         {"industry": _clean(customers["industry"].astype("str")).fillna("unknown"), "size_band": size_band},
@@ -160,10 +174,8 @@ def _window_deltas(occurrences: pd.DataFrame, item: str) -> pd.DataFrame:
     return events.groupby(["customer", "month"], as_index=False)["delta"].sum()
 
 
-def _tier(values: pd.Series | np.ndarray, zero_label: str) -> np.ndarray:
-    return np.select(
-        [values > HIGH_ABOVE, values >= MEDIUM_FROM, values > 0], ["high", "medium", "low"], default=zero_label
-    )
+def _tier(values: pd.Series | np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
+    return np.select([values > HIGH_ABOVE, values >= MEDIUM_FROM, values > 0], list(labels[:3]), default=labels[3])
 
 
 def compute(folder: Path) -> PeerResult:
@@ -232,8 +244,8 @@ def compute(folder: Path) -> PeerResult:
             (previous > 0) & (current > 0) & (current < previous),
             (previous > 0) & (current == previous),
         ],
-        ["new", "churn", "reactivation", "expansion", "contraction", "unchanged"],
-        default="inactive",
+        list(MOVEMENTS[:6]),
+        default=MOVEMENTS[6],
     )
     months["movement_amount"] = current - previous
 
@@ -258,7 +270,7 @@ def compute(folder: Path) -> PeerResult:
     tenure = snap["month"] - snap["acquisition_month"]
     snap["tenure_months"] = tenure.where(tenure >= 0).astype("Int64")
     snap["aov"] = (snap["t12m_revenue"] / snap["t12m_orders"]).where(snap["t12m_orders"] > 0)
-    snap["value_tier"] = _tier(snap["t12m_revenue"], "inactive")
+    snap["value_tier"] = _tier(snap["t12m_revenue"], VALUE_TIERS)
     snap["customer_id"] = customer_ids[snap["customer"].to_numpy()]
 
     # Pareto tiers per month over the active accounts, ranked by t12m_revenue desc, customer_id asc.
@@ -270,10 +282,10 @@ def compute(folder: Path) -> PeerResult:
     before = ranked.groupby("month")["t12m_revenue"].cumsum() - ranked["t12m_revenue"]
     ranked_tier = np.select(
         [before < PARETO_CUTS[0] * total, before < PARETO_CUTS[1] * total, before < PARETO_CUTS[2] * total],
-        ["A", "B", "C"],
-        default="D",
+        list(PARETO_TIERS[:3]),
+        default=PARETO_TIERS[3],
     )
-    snap["pareto_tier"] = pd.Series(ranked_tier, index=ranked.index).reindex(snap.index).fillna("D")
+    snap["pareto_tier"] = pd.Series(ranked_tier, index=ranked.index).reindex(snap.index).fillna(PARETO_TIERS[3])
 
     # Peer benchmark: the 0.75 quantile of active t12m_revenue in (industry, size_band), else industry, else all.
     attributes = read_customers(folder).reindex(snap["customer_id"])
@@ -304,14 +316,12 @@ def compute(folder: Path) -> PeerResult:
     )
     potential = np.maximum(0.0, snap["peer_benchmark"] - np.maximum(snap["t12m_revenue"], 0.0))
     snap["potential"] = potential.fillna(0.0)
-    snap["potential_tier"] = _tier(snap["potential"], "none")
-    growth = np.isin(snap["potential_tier"], ["high", "medium"])
-    cells = {"high": ("strategic_growth", "protect"), "medium": ("develop", "maintain")}
-    cells |= {"low": ("hidden_gem", "automate"), "inactive": ("win_back", "dormant")}
+    snap["potential_tier"] = _tier(snap["potential"], POTENTIAL_TIERS)
+    growth = np.isin(snap["potential_tier"], POTENTIAL_TIERS[:2])
     snap["value_potential_cell"] = np.select(
-        [(snap["value_tier"] == tier) & (growth == grows) for tier in cells for grows in (True, False)],
-        [cells[tier][0 if grows else 1] for tier in cells for grows in (True, False)],
-        default="dormant",
+        [(snap["value_tier"] == tier) & (growth == grows) for tier in CELLS for grows in (True, False)],
+        [CELLS[tier][0 if grows else 1] for tier in CELLS for grows in (True, False)],
+        default=CELLS[VALUE_TIERS[3]][1],
     )
     tenure_months = snap["tenure_months"].astype(np.float64)
     snap["relationship_level"] = np.select(
@@ -320,8 +330,8 @@ def compute(folder: Path) -> PeerResult:
             (tenure_months >= PARTNER_MIN_MONTHS) & (snap["keys_to_date"] >= PARTNER_MIN_KEYS),
             snap["keys_to_date"] >= ESTABLISHED_MIN_KEYS,
         ],
-        ["new", "partner", "established"],
-        default="developing",
+        [RELATIONSHIP_LEVELS[0], RELATIONSHIP_LEVELS[3], RELATIONSHIP_LEVELS[2]],
+        default=RELATIONSHIP_LEVELS[1],
     )
 
     months["customer_id"] = customer_ids[months["customer"].to_numpy()]

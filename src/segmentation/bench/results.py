@@ -25,8 +25,14 @@ STEP_NOTES = {
     "quality": "`segmentation quality` (Great Expectations checkpoints) on the dbt_build warehouse",
     "dbt_run_peer_models": "`dbt run --select +fct_customer_months +fct_customer_snapshots` from empty",
     "pandas_peer": "plain pandas computing the same two marts from the same Parquet",
+    "polars_peer": "idiomatic lazy Polars computing the same two marts from the same Parquet",
+    "duckdb_script_peer": "one plain DuckDB SQL script (no dbt) computing the same two marts from the same Parquet",
+    "dbt_build_csv": "`dbt build` from empty on the same lines as RFC 4180 CSV text (plus malformed records)",
+    "dbt_run_peer_models_csv": "`dbt_run_peer_models` on the CSV input",
     "incremental_append": "`dbt build` after appending the last month to a warehouse built on the history",
 }
+PEERS = ("pandas_peer", "polars_peer", "duckdb_script_peer")
+BEFORE_LABEL = "before"
 
 
 def load(path: Path) -> list[Record]:
@@ -129,9 +135,18 @@ def _results_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
         loads += [r["load_after"][0] for r in records if r.get("load_after")]
         load = f"{min(loads):.2f} - {max(loads):.2f}" if loads else "-"
         checks = []
-        peer = by_size[size].get("pandas_peer")
-        if peer and "check" in peer:
-            checks.append(f"pandas = marts: {'yes' if peer.get('equals_marts') else 'NO'}")
+        for step in PEERS:
+            peer = by_size[size].get(step)
+            if peer and "check" in peer:
+                checks.append(f"{step.removesuffix('_peer')} = marts: {'yes' if peer.get('equals_marts') else 'NO'}")
+        for step in ("dbt_build_csv", "dbt_run_peer_models_csv"):
+            csv = by_size[size].get(step)
+            if csv and "check" in csv:
+                checks.append(f"{step} = Parquet input: {'yes' if csv.get('identical_to_parquet_input') else 'NO'}")
+        build = by_size[size].get("dbt_build_csv") or by_size[size].get("dbt_build")
+        if build and build.get("rejected"):
+            rejected = ", ".join(f"{reason} {count:,}" for reason, count in build["rejected"].items())
+            checks.append(f"quarantined ({build['step']}): {rejected}")
         incremental = by_size[size].get("incremental_append")
         if incremental and "check" in incremental:
             verdict = "yes" if incremental.get("identical_to_full_refresh") else "NO"
@@ -169,10 +184,16 @@ def _same_run(a: Record | None, b: Record | None) -> bool:
 
 def _ratios_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
     pairs = [
+        ("dbt_run_peer_models / duckdb_script_peer", "dbt_run_peer_models", "duckdb_script_peer"),
+        ("dbt_run_peer_models / polars_peer", "dbt_run_peer_models", "polars_peer"),
+        ("dbt_run_peer_models / pandas_peer", "dbt_run_peer_models", "pandas_peer"),
+        ("dbt_build / duckdb_script_peer", "dbt_build", "duckdb_script_peer"),
         ("dbt_build / floor", "dbt_build", "floor"),
-        ("pandas_peer / dbt_run_peer_models", "pandas_peer", "dbt_run_peer_models"),
-        ("incremental_append / dbt_build", "incremental_append", "dbt_build"),
         ("dbt_run_peer_models / floor", "dbt_run_peer_models", "floor"),
+        ("duckdb_script_peer / floor", "duckdb_script_peer", "floor"),
+        ("incremental_append / dbt_build", "incremental_append", "dbt_build"),
+        ("dbt_build_csv / dbt_build (CSV / Parquet input)", "dbt_build_csv", "dbt_build"),
+        ("dbt_run_peer_models_csv / dbt_run_peer_models", "dbt_run_peer_models_csv", "dbt_run_peer_models"),
     ]
     sizes = sorted(by_size)
     lines = ["| ratio (both measured in the same run) | " + " | ".join(size_label(s) for s in sizes) + " |"]
@@ -201,9 +222,30 @@ def _targets_table(by_size: dict[int, dict[str, Record]]) -> list[str]:
         rows.append(("10M `dbt_build` ≤ 60 s", f"{build['seconds']:,.1f} s", verdict(build["seconds"] <= 60)))
         rss = build["peak_rss_mb"]
         rows.append(("10M `dbt_build` ≤ 4 GB peak RSS", f"{rss:,.0f} MB", verdict(rss <= 4096)))
+
+    def same_run_ratio(size: dict[str, Record], top: str, bottom: str) -> float | None:
+        a, b = size.get(top), size.get(bottom)
+        return _ratio(a, b) if _same_run(a, b) else None
+
+    one = by_size.get(1_000_000, {})
+    for name, size, top, bottom, limit in (
+        (
+            "10M `dbt_run_peer_models` ≤ 1.3 x `duckdb_script_peer`",
+            ten,
+            "dbt_run_peer_models",
+            "duckdb_script_peer",
+            1.3,
+        ),
+        ("10M `dbt_run_peer_models` faster than `polars_peer`", ten, "dbt_run_peer_models", "polars_peer", 1.0),
+        ("1M `dbt_run_peer_models` faster than `pandas_peer`", one, "dbt_run_peer_models", "pandas_peer", 1.0),
+        ("10M `dbt_build` (every test) ≤ 2 x `duckdb_script_peer`", ten, "dbt_build", "duckdb_script_peer", 2.0),
+    ):
+        ratio = same_run_ratio(size, top, bottom)
+        if ratio is not None:
+            rows.append((name, f"{ratio:.2f} x", verdict(ratio <= limit if limit != 1.0 else ratio < 1.0)))
     ratio = _ratio(peer_pandas, peer_dbt) if _same_run(peer_pandas, peer_dbt) else None
     if ratio is not None:
-        rows.append(("10M `pandas_peer` / `dbt_run_peer_models` ≥ 5", f"{ratio:.2f}", verdict(ratio >= 5)))
+        rows.append(("10M `pandas_peer` / `dbt_run_peer_models` ≥ 5 (issue 7)", f"{ratio:.2f}", verdict(ratio >= 5)))
     big = hundred.get("dbt_build")
     if big:
         rows.append(("100M `dbt_build` completes (memory limit + temp dir from the profile env vars)",
@@ -265,16 +307,15 @@ def _slowest_nodes(by_size: dict[int, dict[str, Record]], step: str, label: str 
 
 
 def _before_after(records: list[Record]) -> list[str]:
-    baseline, current = _index(records, "baseline"), _index(records, "current")
+    baseline, current = _index(records, BEFORE_LABEL), _index(records, "current")
     sizes = sorted(set(baseline) & set(current))
     if not sizes:
         return []
     lines = [
-        f"Label `baseline` = the models before this work ({_commits(baseline)}), `current` = now; same machine,",
-        "same generator output, same benchmark code. CPU time (user + system of the step's processes) is less",
+        f"Label `{BEFORE_LABEL}` = the previous round's run ({_commits(baseline)}: clean generator data, no",
+        "compiled bytecode), `current` = now (the same lines with 0.5 % dirty rows, bytecode compiled); same",
+        "machine, same generator seed. CPU time (user + system of the step's processes) is less",
         "sensitive than wall time to other users' load; the load average is the 1-minute value before the step.",
-        "The baseline's peak RSS was measured before the benchmark stopped using the kernel's maxrss, which",
-        "counts the benchmark process the step was forked from: its short steps (`floor`, 1M) read high.",
         "",
         "| size | step | baseline s | current s | baseline CPU s | current CPU s | baseline peak RSS MB |"
         " current peak RSS MB | load (baseline / current) |",
@@ -333,7 +374,7 @@ def render(records: list[Record]) -> str:
         "",
         *_ratios_table(current),
         "",
-        "## Targets (issue 7, on this machine)",
+        "## Targets (issues 7 and 16, on this machine)",
         "",
         *(_targets_table(current) or ["No 10M results yet."]),
         "",
@@ -350,13 +391,13 @@ def render(records: list[Record]) -> str:
     ]
     before_after = _before_after(records)
     if before_after:
-        baseline = _index(records, "baseline")
+        baseline = _index(records, BEFORE_LABEL)
         out += [
             "## Before and after",
             "",
             *before_after,
             "",
-            *(_slowest_nodes(baseline, "dbt_build", "baseline") or []),
+            *(_slowest_nodes(baseline, "dbt_build", BEFORE_LABEL) or []),
             "",
         ]
     return "\n".join(out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from segmentation import PROJECT_DIR
 from segmentation.bench.compare import compare_peer_with_marts, compare_warehouses
@@ -140,7 +143,9 @@ def step_floor(run: SizeRun) -> dict[str, Any]:
 
 
 def step_dbt_build(run: SizeRun) -> dict[str, Any]:
-    return _dbt_step(run, "dbt_build", ["build"], run.dataset.full)
+    record = _dbt_step(run, "dbt_build", ["build"], run.dataset.full)
+    record["rejected"] = rejected_counts(run.warehouse("dbt_build"))
+    return record
 
 
 def step_quality(run: SizeRun) -> dict[str, Any]:
@@ -159,17 +164,72 @@ def step_dbt_run_peer_models(run: SizeRun) -> dict[str, Any]:
     return _dbt_step(run, "dbt_run_peer_models", ["run", "--select", PEER_SELECTOR], run.dataset.full)
 
 
-def step_pandas_peer(run: SizeRun) -> dict[str, Any]:
-    folder = run.reset("pandas_peer")
-    command = [sys.executable, "-m", "segmentation.bench.pandas_peer", str(run.dataset.full), str(folder / "out")]
-    measurement, record = _measured(run, "pandas_peer", command, None, folder / "pandas_peer.log")
+def rejected_counts(database: Path) -> dict[str, int]:
+    """Rows per quarantine reason in a built warehouse (shows the dirty rows took the quarantine paths)."""
+    if not database.exists():
+        return {}
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            rows = connection.execute(
+                "select reason, count(*) from audit.rejected_transactions group by reason order by reason"
+            ).fetchall()
+    except duckdb.Error:
+        return {}
+    return {str(reason): int(count) for reason, count in rows}
+
+
+def _peer_step(run: SizeRun, step: str) -> dict[str, Any]:
+    """A peer implementation (`segmentation.bench.<step>`) in a fresh process, checked against the marts."""
+    folder = run.reset(step)
+    command = [sys.executable, "-m", f"segmentation.bench.{step}", str(run.dataset.full), str(folder / "out")]
+    env = dict(os.environ)
+    threads = env.get("DUCKDB_THREADS")
+    if threads:  # the same number of threads as the DuckDB steps get
+        env["POLARS_MAX_THREADS"] = threads
+    measurement, record = _measured(run, step, command, env, folder / f"{step}.log")
     database = run.warehouse("dbt_run_peer_models")
     if measurement.status == "ok" and database.exists():
         comparison = compare_peer_with_marts(folder / "out", database)
         record["equals_marts"] = comparison.equal
         record["check"] = comparison.summary()
-        run.progress(f"  pandas_peer vs marts: {comparison.summary()}")
+        run.progress(f"  {step} vs marts: {comparison.summary()}")
     return record
+
+
+def step_pandas_peer(run: SizeRun) -> dict[str, Any]:
+    return _peer_step(run, "pandas_peer")
+
+
+def step_polars_peer(run: SizeRun) -> dict[str, Any]:
+    return _peer_step(run, "polars_peer")
+
+
+def step_duckdb_script_peer(run: SizeRun) -> dict[str, Any]:
+    return _peer_step(run, "duckdb_script_peer")
+
+
+def _csv_step(run: SizeRun, step: str, args: list[str], reference: str) -> dict[str, Any]:
+    """A dbt step on the CSV copy of the input; its marts compared with the same step's on Parquet."""
+    record = _dbt_step(run, step, args, run.dataset.full_csv)
+    record["input"] = "csv"
+    record["csv_mb"] = run.dataset.meta().get("csv_mb")
+    parquet = run.warehouse(reference)
+    if record["status"] == "ok" and parquet.exists():
+        comparison = compare_warehouses(parquet, run.warehouse(step))
+        record["identical_to_parquet_input"] = comparison.equal
+        record["check"] = comparison.summary()
+        run.progress(f"  {step} vs {reference} (Parquet input): {comparison.summary()}")
+    return record
+
+
+def step_dbt_build_csv(run: SizeRun) -> dict[str, Any]:
+    record = _csv_step(run, "dbt_build_csv", ["build"], "dbt_build")
+    record["rejected"] = rejected_counts(run.warehouse("dbt_build_csv"))
+    return record
+
+
+def step_dbt_run_peer_models_csv(run: SizeRun) -> dict[str, Any]:
+    return _csv_step(run, "dbt_run_peer_models_csv", ["run", "--select", PEER_SELECTOR], "dbt_run_peer_models")
 
 
 def step_incremental_append(run: SizeRun) -> dict[str, Any]:
@@ -229,5 +289,9 @@ STEP_FUNCTIONS: dict[str, Callable[[SizeRun], dict[str, Any]]] = {
     "quality": step_quality,
     "dbt_run_peer_models": step_dbt_run_peer_models,
     "pandas_peer": step_pandas_peer,
+    "polars_peer": step_polars_peer,
+    "duckdb_script_peer": step_duckdb_script_peer,
+    "dbt_build_csv": step_dbt_build_csv,
+    "dbt_run_peer_models_csv": step_dbt_run_peer_models_csv,
     "incremental_append": step_incremental_append,
 }

@@ -66,6 +66,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "history to transactions.parquet (for incremental-append benchmarks)"
         ),
     )
+    parser.add_argument(
+        "--dirty-share",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help=(
+            "scale mode: share of the lines made dirty (duplicates, padded ids, bad numbers and dates, unknown "
+            "currencies, ...; default 0, the benchmark uses 0.005), so the quarantine paths are exercised"
+        ),
+    )
+    parser.add_argument(
+        "--csv",
+        action="store_true",
+        help="scale mode: also write the transactions as CSV text (transactions.csv, same rows as the Parquet)",
+    )
+    parser.add_argument(
+        "--no-malformed-csv",
+        dest="malformed_csv",
+        action="store_false",
+        help="scale mode with --csv and --dirty-share: no CSV records with more fields than the header",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -86,6 +107,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is None:
         _progress("error: --lines needs --out DIR")
         return 2
+    if not 0 <= args.dirty_share < 0.5:
+        _progress("error: --dirty-share must lie in [0, 0.5)")
+        return 2
     from segmentation.generator.scale import ScaleOptions, generate_scale
 
     options = ScaleOptions(
@@ -95,6 +119,9 @@ def _run(args: argparse.Namespace) -> int:
         end_month=args.end_month,
         customers=args.customers,
         split_last_month=args.split_last_month,
+        dirty_share=args.dirty_share,
+        csv=args.csv,
+        malformed_csv=args.malformed_csv,
     )
     counts = generate_scale(options, args.out, progress=_progress)
     for name, rows in counts.items():

@@ -5,6 +5,12 @@ currency; invoices are drawn per customer and month, then expanded to lines one 
 (1M lines) at a time, so memory holds the invoices rather than the lines (100M lines need a few GB).
 There is no Python loop per row or per invoice. With `split_last_month` the last month's lines go to
 `transactions_last_month.parquet` (the history to `transactions.parquet`), for append benchmarks.
+
+`dirty_share` (0 by default, about 0.005 for benchmarks) turns that share of the lines into the rows a real
+feed has (`segmentation.generator.scale_dirty`): exact duplicates, padded ids, bad numbers and dates, unknown
+currencies, zero quantities, negative prices, blank ids and, in the CSV copy (`csv`), records with more fields
+than the header, so the benchmark times the quarantine paths. The clean draws are unchanged: the dirt has its
+own random stream.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from segmentation.generator.catalog import (
 )
 from segmentation.generator.fx import fx_rates
 from segmentation.generator.months import parse_month
+from segmentation.generator.scale_dirty import CsvTransactionsWriter, dirty_rows
 
 LINES_PER_CUSTOMER = 2_000
 MIN_CUSTOMERS = 500
@@ -51,6 +58,9 @@ class ScaleOptions:
     end_month: str = "2025-12"
     customers: int | None = None
     split_last_month: bool = False
+    dirty_share: float = 0.0
+    csv: bool = False  # also write the transactions as RFC 4180 CSV text (transactions*.csv)
+    malformed_csv: bool = True  # with csv and dirty_share: some CSV records get a field more than the header
 
     @property
     def customer_count(self) -> int:
@@ -223,6 +233,9 @@ def generate_scale(options: ScaleOptions, out_dir: Path, progress: Callable[[str
     currency_factor = np.array([CURRENCY_PRICE_FACTOR[c] for c in CURRENCIES])
     names = [TRANSACTIONS_FILE, LAST_MONTH_FILE] if options.split_last_month else [TRANSACTIONS_FILE]
     writers: dict[str, pq.ParquetWriter] = {}
+    csv_writers: dict[str, CsvTransactionsWriter] = {}
+    dirty_rng = np.random.default_rng([options.seed, 0xD127])
+    dirty_counts: dict[str, int] = {}
     written: dict[str, int] = dict.fromkeys(names, 0)
     for low, high in _chunks(options.lines):
         lines = np.arange(low, high, dtype=np.int64)
@@ -248,23 +261,38 @@ def generate_scale(options: ScaleOptions, out_dir: Path, progress: Callable[[str
                 "currency": currency_codes.take(pa.array(currency[customer])),
             }
         )
+        source = np.arange(high - low)
+        dirty = dirty_rows(dirty_rng, chunk, options.dirty_share)
+        if dirty is not None:
+            chunk, source = dirty.table, dirty.source
+            for kind, count in dirty.counts().items():
+                dirty_counts[kind] = dirty_counts.get(kind, 0) + count
         if options.split_last_month:
-            is_last = inv_month[line_invoice] == options.months - 1
-            parts = {
-                TRANSACTIONS_FILE: chunk.filter(pa.array(~is_last)),
-                LAST_MONTH_FILE: chunk.filter(pa.array(is_last)),
-            }
+            is_last = inv_month[line_invoice[source]] == options.months - 1
+            masks = {TRANSACTIONS_FILE: ~is_last, LAST_MONTH_FILE: is_last}
         else:
-            parts = {TRANSACTIONS_FILE: chunk}
-        for name, table in parts.items():
+            masks = {TRANSACTIONS_FILE: np.ones(high - low, dtype=bool)}
+        for name, mask in masks.items():
+            table = chunk.filter(pa.array(mask))
             if name not in writers:
                 writers[name] = pq.ParquetWriter(out_dir / name, table.schema, compression="zstd")
             writers[name].write_table(table, row_group_size=_ROW_GROUP_SIZE)
             written[name] += table.num_rows
+            if options.csv:
+                if name not in csv_writers:
+                    csv_writers[name] = CsvTransactionsWriter(out_dir / name.replace(".parquet", ".csv"))
+                csv_writers[name].write(
+                    table, dirty.text_overrides(mask) if dirty is not None else None, malformed=options.malformed_csv
+                )
         if high == options.lines or (high // _ROW_GROUP_SIZE) % 10 == 0:
             step(f"{high:,} lines written")
     for writer in writers.values():
         writer.close()
+    for csv_writer in csv_writers.values():
+        csv_writer.close()
+    if dirty_counts:
+        step("dirty rows: " + ", ".join(f"{kind} {count:,}" for kind, count in sorted(dirty_counts.items())))
+        written.update({f"dirty:{kind}": count for kind, count in dirty_counts.items()})
     for name in names:
         step(f"wrote {name} ({written[name]:,} rows)")
     if not options.split_last_month and (out_dir / LAST_MONTH_FILE).exists():
