@@ -197,7 +197,7 @@ def test_warehouse_incremental_equals_full_refresh(
 
 def test_missing_source_table_names_it(tmp_path: Path, postgres_server: Any) -> None:
     build = PostgresBuild(tmp_path, postgres_server, "missing_source", {"source": "warehouse", "raw_schema": "nosuch"})
-    result = build.dbt("build", "--select", "stg_transactions_validated", check=False)
+    result = build.dbt("run", "--select", "stg_warehouse__transactions", check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "nosuch" in output and "transactions" in output and "does not exist" in output, output[-3000:]
