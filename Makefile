@@ -1,4 +1,4 @@
-# Quickstart:  make build   (set up .venv, dbt build on the demo data, quality checkpoints)
+# Quickstart:  make build   (set up .venv, raw-input check, dbt build on the demo data, quality checkpoints)
 #              make test    (the whole test suite: pytest driving dbt, sqlfluff and ruff)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -13,8 +13,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Spark (target spark): every JVM binds and connects on loopback only.
 export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: help venv build dbt-build quality test lint fmt lock seeds bench uci docs semantic clean postgres-up postgres-down \
-	spark-up spark-down spark-status
+.PHONY: help venv build quality-raw dbt-build quality test lint fmt lock seeds bench uci docs semantic clean \
+	postgres-up postgres-down spark-up spark-down spark-status
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -35,14 +35,18 @@ $(BIN)/.bytecode: $(BIN)/.installed
 
 venv: $(BIN)/.installed $(BIN)/.bytecode  ## create .venv with the locked dependencies, compiled (reused when up to date)
 
+quality-raw: venv  ## check the raw input the vars point at, before dbt (options: QUALITY_ARGS=...)
+	$(BIN)/segmentation quality --raw $(QUALITY_ARGS)
+
 dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
 	$(BIN)/dbt build
 
-quality: venv  ## run the Great Expectations checkpoints against $DUCKDB_PATH (options: QUALITY_ARGS=...)
-	$(BIN)/segmentation quality --database $(DUCKDB_PATH) $(QUALITY_ARGS)
+QUALITY_BASELINE ?= warehouse/serving/segmentation.duckdb
+quality: venv  ## check $DUCKDB_PATH and compare it with the last published copy $QUALITY_BASELINE (options: QUALITY_ARGS=...)
+	$(BIN)/segmentation quality --database $(DUCKDB_PATH) --baseline $(QUALITY_BASELINE) $(QUALITY_ARGS)
 
-build: dbt-build quality  ## set up, dbt build on the demo data, then the quality checkpoints
+build: quality-raw dbt-build quality  ## set up, check the raw input, dbt build on the demo data, then the quality checkpoints
 
 test: venv  ## the whole test suite
 	$(BIN)/pytest

@@ -12,3 +12,10 @@
 {% macro postgres__insertion_position() -%}
     row_number() over (order by ctid)
 {%- endmacro %}
+
+{#- Spark: a seed table is Parquet files written in file order (one file per load: the seed loader reads
+    the CSV as one partition); rows are ordered by file (write time, then name) and the Parquet reader's
+    hidden row index within it. -#}
+{% macro spark__insertion_position() -%}
+    row_number() over (order by _metadata.file_modification_time, _metadata.file_name, _metadata.row_index)
+{%- endmacro %}

@@ -49,13 +49,10 @@
     {%- endif -%}
     {%- set base = folder.rstrip('/') ~ '/' ~ entity -%}
     {%- set candidates = [base ~ '.csv', base ~ '.csv.gz', base ~ '.parquet'] -%}
-    {%- set listing = run_query(
-        "select file from glob('" ~ folder.rstrip('/') ~ "/" ~ entity ~ ".*') order by file"
-    ) -%}
     {%- set found = [] -%}
-    {%- for row in listing.rows -%}
-        {%- if row[0] in candidates -%}
-            {%- do found.append(row[0]) -%}
+    {%- for file in list_raw_files(folder, entity) -%}
+        {%- if file in candidates -%}
+            {%- do found.append(file) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if found | length > 1 -%}
@@ -74,29 +71,7 @@
 {% endmacro %}
 
 
-{#- The DuckDB reader call for a raw file: CSV as text (a bad value is quarantined, not a load failure). -#}
-{% macro raw_file_reader(file) -%}
-    {%- if file.endswith('.parquet') -%}
-        read_parquet('{{ file }}', file_row_number = true)
-    {%- else -%}
-        read_csv('{{ file }}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', null_padding = true)
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#-
-    A raw column as text. CSV columns are text already. A typed Parquet TIMESTAMP is written
-    `YYYY-MM-DD HH:MM:SS` (the SPEC §1 text form; sub-second digits, which that form cannot hold, are
-    dropped: they change neither the line's date nor its month); every other type is cast as DuckDB
-    prints it (dates `YYYY-MM-DD`, numbers in plain or exponent notation), then parsed like CSV text.
--#}
-{% macro raw_value_as_text(column) -%}
-    {%- if column.type.startswith('TIMESTAMP') and 'TIME ZONE' not in column.type -%}
-        strftime({{ adapter.quote(column.column) }}, '%Y-%m-%d %H:%M:%S')
-    {%- else -%}
-        cast({{ adapter.quote(column.column) }} as varchar)
-    {%- endif -%}
-{%- endmacro %}
+{#- raw_file_reader, raw_file_row_position and raw_value_as_text: per engine, macros/cross_db/raw_files.sql. -#}
 
 
 {#-
@@ -159,26 +134,22 @@
         {%- set file = find_raw_file(folder, entity) -%}
         {%- if file is none -%}
             select
-                cast(null as varchar) as source_file,
+                cast(null as {{ type_text() }}) as source_file,
                 cast(null as bigint) as source_row_number,
                 {%- for name, required in columns %}
-                    cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
+                    cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
                 {%- endfor %}
             where false
         {%- else -%}
             {%- set mapping = raw_file_column_map(file, entity) -%}
             select
                 '{{ file }}' as source_file,
-                {%- if file.endswith('.parquet') %}
-                    file_row_number + 1 as source_row_number,
-                {%- else %}
-                    row_number() over () as source_row_number,
-                {%- endif %}
+                {{ raw_file_row_position(file) }} as source_row_number,
                 {%- for name, required in columns %}
                     {%- if name in mapping %}
                         {{ raw_value_as_text(mapping[name]) }} as {{ name }}{{ ',' if not loop.last }}
                     {%- else %}
-                        cast(null as varchar) as {{ name }}{{ ',' if not loop.last }}
+                        cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
                     {%- endif %}
                 {%- endfor %}
             from {{ raw_file_reader(file) }}
@@ -199,17 +170,13 @@
     {%- if execute and seg_var('source') == 'canonical' and folder is not none -%}
         {%- set file = find_raw_file(folder, entity) -%}
         {%- if file is not none and file.endswith('.parquet') -%}
-            {%- for name, column in raw_file_column_map(file, entity).items() -%}
-                {%- do types.update({name: column.type}) -%}
-            {%- endfor -%}
+            {%- do types.update(raw_file_fast_path_types(raw_file_column_map(file, entity))) -%}
         {%- endif -%}
     {%- endif -%}
     {{ return(types) }}
 {% endmacro %}
 
 
-{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
-    file (incremental models re-process everything when it changes). -#}
 {#- Fingerprint of one raw transactions row: a hash of its position and raw text values. The staging
     model stores it per row; the conservation test compares its sum with the raw input's, so rows rewritten
     in place after an incremental run (the input must be append-only) fail the build instead of leaving
@@ -223,6 +190,8 @@
 {%- endmacro %}
 
 
+{#- Which raw transactions input the run reads: the file under raw_data_path, the demo seed or the UCI
+    file (incremental models re-process everything when it changes). -#}
 {% macro raw_transactions_identity() %}
     {%- if seg_var('source') == 'online_retail' -%}
         {{ return('online_retail:' ~ seg_var('online_retail_path')) }}

@@ -41,6 +41,38 @@ def dbt_env(database: Path | str, work_dir: Path | str | None = None) -> dict[st
     return env
 
 
+def selected_target(args: Sequence[str], env: Mapping[str, str]) -> str:
+    """The profile target a dbt command runs against: --target / -t, else DBT_TARGET, else duckdb."""
+    arguments = list(args)
+    for index, argument in enumerate(arguments):
+        if argument in ("--target", "-t") and index + 1 < len(arguments):
+            return arguments[index + 1]
+        if argument.startswith("--target="):
+            return argument.split("=", 1)[1]
+    return env.get("DBT_TARGET", "duckdb")
+
+
+def check_engine_running(target: str, env: Mapping[str, str]) -> None:
+    """Fail fast, with the command that starts it, when the target's engine is a local one that is not up.
+
+    Spark: without a master, a dbt-spark session retries for about a minute and ends in a Java stack trace.
+    """
+    if target != "spark":
+        return
+    from urllib.parse import urlparse
+
+    from segmentation.engines import spark
+
+    url = env.get("SPARK_MASTER_URL", f"spark://{spark.LOOPBACK}:7077")
+    parsed = urlparse(url)
+    local = parsed.scheme == "spark" and parsed.hostname in (spark.LOOPBACK, "localhost")
+    if local and not spark.port_open(parsed.port or 7077):
+        raise RuntimeError(
+            f"dbt target spark: no Spark master answers at {url}. Start the project's cluster with "
+            '`make spark-up` (or `eval "$(make -s spark-up)"` to export its settings), then run again.'
+        )
+
+
 def run_dbt(
     args: Sequence[str],
     database: Path | str,
@@ -58,6 +90,7 @@ def run_dbt(
     env = dbt_env(database, work_dir)
     if extra_env:
         env.update(extra_env)
+    check_engine_running(selected_target(args, env), env)
     result = subprocess.run(
         command,
         cwd=PROJECT_DIR,

@@ -25,27 +25,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from segmentation.registry import default
+from segmentation.bench.peer_settings import (
+    CELLS,
+    ESTABLISHED_MIN_KEYS,
+    HIGH_ABOVE,
+    MEDIUM_FROM,
+    MIN_PEER_GROUP_SIZE,
+    MOVEMENTS,
+    NEW_BELOW_MONTHS,
+    PARETO_CUTS,
+    PARETO_TIERS,
+    PARTNER_MIN_KEYS,
+    PARTNER_MIN_MONTHS,
+    POTENTIAL_QUANTILE,
+    POTENTIAL_TIERS,
+    RELATIONSHIP_LEVELS,
+    REPORTING_CURRENCY,
+    SIZE_BANDS,
+    VALUE_TIERS,
+    WHITESPACE,
+)
 
-_REGISTRY = default()
-REPORTING_CURRENCY = str(_REGISTRY.var("reporting_currency")).upper()
-HIGH_ABOVE = float(_REGISTRY.var("value_tier_high_above"))
-MEDIUM_FROM = float(_REGISTRY.var("value_tier_medium_from"))
-PARETO_CUTS = tuple(float(cut) for cut in _REGISTRY.var("pareto_cuts"))
-POTENTIAL_QUANTILE = float(_REGISTRY.var("potential_quantile"))
-MIN_PEER_GROUP_SIZE = int(_REGISTRY.var("min_peer_group_size"))
-NEW_BELOW_MONTHS = int(_REGISTRY.var("relationship_new_below_months"))
-PARTNER_MIN_MONTHS = int(_REGISTRY.var("relationship_partner_min_months"))
-PARTNER_MIN_KEYS = int(_REGISTRY.var("relationship_partner_min_keys"))
-ESTABLISHED_MIN_KEYS = int(_REGISTRY.var("relationship_established_min_keys"))
-MOVEMENTS = _REGISTRY.labels("movement")
-SIZE_BANDS = _REGISTRY.labels("size_band")
-VALUE_TIERS = _REGISTRY.labels("value_tier")
-POTENTIAL_TIERS = _REGISTRY.labels("potential_tier")
-PARETO_TIERS = _REGISTRY.labels("pareto_tier")
-CELLS = _REGISTRY.cell_matrix()
-RELATIONSHIP_LEVELS = _REGISTRY.labels("relationship_level")
-WHITESPACE = " \t\n\v\f\r"
 # float64 sums carry rounding noise (1e-9 on a million): sums are rounded to 1e-6 so that a month netting to
 # exactly 0, or two equal months, compare as the exact decimals in the marts do.
 MONEY_DECIMALS = 6

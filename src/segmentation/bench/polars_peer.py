@@ -21,21 +21,27 @@ from pathlib import Path
 
 import polars as pl
 
-from segmentation.registry import default
+from segmentation.bench.peer_settings import (
+    CELLS,
+    ESTABLISHED_MIN_KEYS,
+    HIGH_ABOVE,
+    MEDIUM_FROM,
+    MIN_PEER_GROUP_SIZE,
+    MOVEMENTS,
+    NEW_BELOW_MONTHS,
+    PARETO_CUTS,
+    PARETO_TIERS,
+    PARTNER_MIN_KEYS,
+    PARTNER_MIN_MONTHS,
+    POTENTIAL_QUANTILE,
+    POTENTIAL_TIERS,
+    RELATIONSHIP_LEVELS,
+    REPORTING_CURRENCY,
+    SIZE_BANDS,
+    VALUE_TIERS,
+    WHITESPACE,
+)
 
-# The SPEC defaults as dbt reads them (dbt_project.yml vars, through segmentation.registry).
-_REGISTRY = default()
-REPORTING_CURRENCY = str(_REGISTRY.var("reporting_currency")).upper()
-HIGH_ABOVE = float(_REGISTRY.var("value_tier_high_above"))
-MEDIUM_FROM = float(_REGISTRY.var("value_tier_medium_from"))
-PARETO_CUTS = tuple(float(cut) for cut in _REGISTRY.var("pareto_cuts"))
-POTENTIAL_QUANTILE = float(_REGISTRY.var("potential_quantile"))
-MIN_PEER_GROUP_SIZE = int(_REGISTRY.var("min_peer_group_size"))
-NEW_BELOW_MONTHS = int(_REGISTRY.var("relationship_new_below_months"))
-PARTNER_MIN_MONTHS = int(_REGISTRY.var("relationship_partner_min_months"))
-PARTNER_MIN_KEYS = int(_REGISTRY.var("relationship_partner_min_keys"))
-ESTABLISHED_MIN_KEYS = int(_REGISTRY.var("relationship_established_min_keys"))
-WHITESPACE = " \t\n\v\f\r"
 MONEY_DECIMALS = 6
 DUPLICATE_COLUMNS = ["invoice_id", "customer_id", "invoiced_at", "product_id", "quantity", "unit_price", "currency"]
 MONTH_COLUMNS = (
@@ -59,15 +65,15 @@ def _month_index(expr: pl.Expr) -> pl.Expr:
     return expr.dt.year().cast(pl.Int32) * 12 + expr.dt.month().cast(pl.Int32)
 
 
-def _tier(expr: pl.Expr, zero_label: str) -> pl.Expr:
+def _tier(expr: pl.Expr, labels: tuple[str, ...]) -> pl.Expr:
     return (
         pl.when(expr > HIGH_ABOVE)
-        .then(pl.lit("high"))
+        .then(pl.lit(labels[0]))
         .when(expr >= MEDIUM_FROM)
-        .then(pl.lit("medium"))
+        .then(pl.lit(labels[1]))
         .when(expr > 0)
-        .then(pl.lit("low"))
-        .otherwise(pl.lit(zero_label))
+        .then(pl.lit(labels[2]))
+        .otherwise(pl.lit(labels[3]))
     )
 
 
@@ -161,14 +167,14 @@ def customer_attributes(folder: Path) -> pl.LazyFrame:
             _clean("customer_id").alias("customer_id"),
             _clean("industry").fill_null("unknown").alias("industry"),
             pl.when(valid & (employees < 50))
-            .then(pl.lit("small"))
+            .then(pl.lit(SIZE_BANDS[0]))
             .when(valid & (employees < 250))
-            .then(pl.lit("mid"))
+            .then(pl.lit(SIZE_BANDS[1]))
             .when(valid & (employees < 1000))
-            .then(pl.lit("large"))
+            .then(pl.lit(SIZE_BANDS[2]))
             .when(valid)
-            .then(pl.lit("enterprise"))
-            .otherwise(pl.lit("unknown"))
+            .then(pl.lit(SIZE_BANDS[3]))
+            .otherwise(pl.lit(SIZE_BANDS[4]))
             .alias("size_band"),
         )
         .drop_nulls("customer_id")
@@ -234,18 +240,18 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         "revenue",
         "previous_revenue",
         pl.when(pl.col("month") == acquired)
-        .then(pl.lit("new"))
+        .then(pl.lit(MOVEMENTS[0]))
         .when((previous > 0) & ~(current > 0))
-        .then(pl.lit("churn"))
+        .then(pl.lit(MOVEMENTS[1]))
         .when(~(previous > 0) & (current > 0) & (pl.col("month") > acquired))
-        .then(pl.lit("reactivation"))
+        .then(pl.lit(MOVEMENTS[2]))
         .when((previous > 0) & (current > previous))
-        .then(pl.lit("expansion"))
+        .then(pl.lit(MOVEMENTS[3]))
         .when((previous > 0) & (current > 0) & (current < previous))
-        .then(pl.lit("contraction"))
+        .then(pl.lit(MOVEMENTS[4]))
         .when((previous > 0) & (current == previous))
-        .then(pl.lit("unchanged"))
-        .otherwise(pl.lit("inactive"))
+        .then(pl.lit(MOVEMENTS[5]))
+        .otherwise(pl.lit(MOVEMENTS[6]))
         .alias("movement"),
         (current - previous).alias("movement_amount"),
         "orders",
@@ -297,12 +303,12 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             "customer_id",
             "month",
             pl.when(pl.col("before") < PARETO_CUTS[0] * pl.col("total"))
-            .then(pl.lit("A"))
+            .then(pl.lit(PARETO_TIERS[0]))
             .when(pl.col("before") < PARETO_CUTS[1] * pl.col("total"))
-            .then(pl.lit("B"))
+            .then(pl.lit(PARETO_TIERS[1]))
             .when(pl.col("before") < PARETO_CUTS[2] * pl.col("total"))
-            .then(pl.lit("C"))
-            .otherwise(pl.lit("D"))
+            .then(pl.lit(PARETO_TIERS[2]))
+            .otherwise(pl.lit(PARETO_TIERS[3]))
             .alias("pareto_tier"),
         )
     )
@@ -322,7 +328,7 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         .join(level(["industry"], "single"), on=["month", "industry"], how="left")
         .join(level([], "all"), on="month", how="left")
         .with_columns(
-            pl.col("pareto_tier").fill_null("D"),
+            pl.col("pareto_tier").fill_null(PARETO_TIERS[3]),
             pl.when(enough_pair)
             .then(pl.col("industry") + " / " + pl.col("size_band"))
             .when(enough_single)
@@ -337,7 +343,7 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             .alias("peer_benchmark"),
             (_month_index(pl.col("month")) - _month_index(pl.col("acquisition_month"))).alias("tenure"),
             pl.when(pl.col("t12m_orders") > 0).then(pl.col("t12m_revenue") / pl.col("t12m_orders")).alias("aov"),
-            _tier(pl.col("t12m_revenue"), "inactive").alias("value_tier"),
+            _tier(pl.col("t12m_revenue"), VALUE_TIERS).alias("value_tier"),
         )
         .with_columns(
             pl.when(pl.col("tenure") >= 0).then(pl.col("tenure")).cast(pl.Int64).alias("tenure_months"),
@@ -345,34 +351,29 @@ def compute(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             .fill_null(0.0)
             .alias("potential"),
         )
-        .with_columns(_tier(pl.col("potential"), "none").alias("potential_tier"))
+        .with_columns(_tier(pl.col("potential"), POTENTIAL_TIERS).alias("potential_tier"))
         .with_columns(
             pl.concat_str(
                 pl.col("value_tier"),
-                pl.col("potential_tier").is_in(["high", "medium"]).cast(pl.String),
+                pl.col("potential_tier").is_in(list(POTENTIAL_TIERS[:2])).cast(pl.String),
                 separator=":",
             )
             .replace_strict(
                 {
-                    "high:true": "strategic_growth",
-                    "high:false": "protect",
-                    "medium:true": "develop",
-                    "medium:false": "maintain",
-                    "low:true": "hidden_gem",
-                    "low:false": "automate",
-                    "inactive:true": "win_back",
-                    "inactive:false": "dormant",
+                    f"{tier}:{str(grows).lower()}": CELLS[tier][0 if grows else 1]
+                    for tier in CELLS
+                    for grows in (True, False)
                 },
-                default="dormant",
+                default=CELLS[VALUE_TIERS[3]][1],
             )
             .alias("value_potential_cell"),
             pl.when(pl.col("tenure_months").is_null() | (pl.col("tenure_months") < NEW_BELOW_MONTHS))
-            .then(pl.lit("new"))
+            .then(pl.lit(RELATIONSHIP_LEVELS[0]))
             .when((pl.col("tenure_months") >= PARTNER_MIN_MONTHS) & (pl.col("keys_to_date") >= PARTNER_MIN_KEYS))
-            .then(pl.lit("partner"))
+            .then(pl.lit(RELATIONSHIP_LEVELS[3]))
             .when(pl.col("keys_to_date") >= ESTABLISHED_MIN_KEYS)
-            .then(pl.lit("established"))
-            .otherwise(pl.lit("developing"))
+            .then(pl.lit(RELATIONSHIP_LEVELS[2]))
+            .otherwise(pl.lit(RELATIONSHIP_LEVELS[1]))
             .alias("relationship_level"),
         )
         .rename({"month": "snapshot_month"})

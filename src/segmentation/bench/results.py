@@ -27,7 +27,10 @@ STEP_NOTES = {
     "pandas_peer": "plain pandas computing the same two marts from the same Parquet",
     "polars_peer": "idiomatic lazy Polars computing the same two marts from the same Parquet",
     "duckdb_script_peer": "one plain DuckDB SQL script (no dbt) computing the same two marts from the same Parquet",
-    "dbt_build_csv": "`dbt build` from empty on the same lines as RFC 4180 CSV text (plus malformed records)",
+    "dbt_build_csv": (
+        "`dbt build` from empty on the same lines as RFC 4180 CSV text"
+        " (`--malformed-csv`: plus records with a field too many)"
+    ),
     "dbt_run_peer_models_csv": "`dbt_run_peer_models` on the CSV input",
     "incremental_append": "`dbt build` after appending the last month to a warehouse built on the history",
 }
@@ -345,6 +348,40 @@ def _cpu(record: Record | None) -> str:
     return f"{record['cpu_seconds']:,.1f}"
 
 
+CSV_LABEL = "csv-input"
+
+
+def _csv_input(records: list[Record]) -> list[str]:
+    """CSV against Parquet input, from a run of its own (label `csv-input`) or from the `current` run."""
+    lines = []
+    for label in (CSV_LABEL, "current"):
+        by_size = _index(records, label)
+        for size in sorted(by_size):
+            for parquet_step, csv_step in (
+                ("dbt_build", "dbt_build_csv"),
+                ("dbt_run_peer_models", "dbt_run_peer_models_csv"),
+            ):
+                parquet, csv = by_size[size].get(parquet_step), by_size[size].get(csv_step)
+                if not parquet or not csv or csv.get("status") != "ok" or not _same_run(parquet, csv):
+                    continue
+                ratio = _ratio(csv, parquet)
+                identical = {True: "yes", False: "NO"}.get(csv.get("identical_to_parquet_input"), "-")
+                lines.append(
+                    f"| {size_label(size)} | `{csv_step}` | {_seconds(parquet)} | {_seconds(csv)} | "
+                    f"{'-' if ratio is None else f'{ratio:.2f}'} | {csv.get('csv_mb', '-')} | {identical} | "
+                    f"`{label}` {csv.get('run_id', '?')} |"
+                )
+        if lines:
+            break
+    if not lines:
+        return []
+    return [
+        "| size | step | Parquet input s | CSV input s | CSV / Parquet | CSV MB | marts identical | label, run |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+        *lines,
+    ]
+
+
 def render(records: list[Record]) -> str:
     """The Markdown report (benchmarks/README.md)."""
     current = _index(records, "current")
@@ -378,6 +415,10 @@ def render(records: list[Record]) -> str:
         "",
         *(_targets_table(current) or ["No 10M results yet."]),
         "",
+        "## CSV input",
+        "",
+        *(_csv_input(records) or ["No CSV-input results yet."]),
+        "",
         "## Growth",
         "",
         *(_growth_table(current) or ["Needs at least two sizes."]),
@@ -389,6 +430,9 @@ def render(records: list[Record]) -> str:
         *(_slowest_nodes(current, "incremental_append") or []),
         "",
     ]
+    from segmentation.bench.spark_steps import render_spark_section
+
+    out += render_spark_section(records)
     before_after = _before_after(records)
     if before_after:
         baseline = _index(records, BEFORE_LABEL)

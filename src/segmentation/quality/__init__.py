@@ -1,8 +1,8 @@
-"""Data-quality checkpoints: Great Expectations suites guarding the raw, staging and marts layers.
+"""Data-quality checkpoints (Great Expectations) for what dbt's tests cannot see.
 
-`suites/` defines the suites (one module per layer); `gx_project.py` writes them to the file context in
-`gx/` and loads it; `duckdb_datasource.py` and `expectations.py` adapt GX 1.x to DuckDB; `runner.py` runs
-the checkpoints and `verdicts.py` turns their results into console verdicts; `command.py` is the CLI
+`evidence.py` computes, inside DuckDB, the evidence frames: the raw input before dbt runs, and a build
+against the last published serving copy. `checkpoints.py` validates them with GX (configured at run time,
+nothing committed) and turns the results into console verdicts; `command.py` is the CLI
 `segmentation quality`. See docs/quality.md.
 """
 

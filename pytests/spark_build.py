@@ -1,0 +1,105 @@
+"""dbt builds on the project's standalone Spark cluster (`--target spark`), read back without a JVM.
+
+Each build has its own metastore and table folder (SPARK_METASTORE_DIR / SPARK_WAREHOUSE_DIR under its
+work dir), so builds never share state with a developer's `warehouse/spark` or with each other. The
+tables dbt-spark writes are Parquet folders (`<warehouse>/<schema>.db/<table>/`); `query` reads them with
+an in-memory DuckDB (a view per table, in a schema of the same name), so the DuckDB comparison helpers
+run unchanged and no second Spark driver competes for the cluster's cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from conftest import Build
+from segmentation.dbt_runner import run_dbt
+from segmentation.engines import spark
+
+
+class SparkBuild(Build):
+    """A dbt build of the project on Spark, with its own metastore and warehouse folder."""
+
+    def __init__(self, work_dir: Path, dbt_vars: Mapping[str, Any] | None = None) -> None:
+        super().__init__(work_dir, dbt_vars)
+        self.warehouse_dir = work_dir / "spark-warehouse"
+        self.metastore_dir = work_dir / "spark-metastore"
+
+    @property
+    def env(self) -> dict[str, str]:
+        settings = spark.ClusterSettings.from_env()
+        return {
+            **settings.exports(),
+            "SPARK_WAREHOUSE_DIR": str(self.warehouse_dir),
+            "SPARK_METASTORE_DIR": str(self.metastore_dir),
+            "DBT_TARGET": "spark",
+        }
+
+    def dbt(self, *args: str, check: bool = True):
+        return run_dbt(
+            list(args), self.database, self.dbt_vars, work_dir=self.work_dir, check=check, extra_env=self.env
+        )
+
+    def tables(self) -> dict[tuple[str, str], Path]:
+        """(schema, table) -> folder of every table with data files."""
+        found = {}
+        for schema_dir in sorted(self.warehouse_dir.glob("*.db")):
+            for table_dir in sorted(path for path in schema_dir.iterdir() if path.is_dir()):
+                if any(table_dir.rglob("*.parquet")):
+                    found[(schema_dir.name.removesuffix(".db"), table_dir.name)] = table_dir
+        return found
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        with duckdb.connect() as connection:
+            for (schema, table), folder in self.tables().items():
+                connection.execute(f'create schema if not exists "{schema}"')
+                partitioned = any(path.is_dir() and "=" in path.name for path in folder.iterdir())
+                files = f"{folder}/**/*.parquet" if partitioned else f"{folder}/*.parquet"
+                connection.execute(
+                    f'create view "{schema}"."{table}" as select * from read_parquet(\'{files}\', '
+                    f"hive_partitioning = {str(partitioned).lower()})"
+                )
+            return connection.execute(sql, params or []).fetchall()
+
+
+class SparkReader:
+    """A Spark session of the test process on the same cluster, metastore and warehouse as a SparkBuild
+    (after dbt has finished: the embedded metastore takes one process at a time). For views, which have
+    no files of their own; tables are read without a JVM by SparkBuild.query."""
+
+    def __init__(self, build: SparkBuild) -> None:
+        import os
+
+        from pyspark.sql import SparkSession
+
+        env = build.env
+        os.environ["SPARK_LOCAL_IP"] = spark.LOOPBACK
+        builder = SparkSession.builder.appName("segmentation-tests").master(env["SPARK_MASTER_URL"])
+        settings = {
+            "spark.driver.host": spark.LOOPBACK,
+            "spark.driver.bindAddress": spark.LOOPBACK,
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.driver.memory": "1g",
+            "spark.executor.memory": env["SPARK_EXECUTOR_MEMORY"],
+            "spark.cores.max": env["SPARK_EXECUTOR_CORES"],
+            "spark.sql.shuffle.partitions": env["SPARK_SHUFFLE_PARTITIONS"],
+            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.warehouse.dir": env["SPARK_WAREHOUSE_DIR"],
+            "spark.hadoop.javax.jdo.option.ConnectionURL": (
+                f"jdbc:derby:;databaseName={env['SPARK_METASTORE_DIR']}/metastore_db;create=true"
+            ),
+            "spark.driver.extraJavaOptions": f"-Dderby.system.home={env['SPARK_METASTORE_DIR']}",
+        }
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        self.session = builder.enableHiveSupport().getOrCreate()
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.session.sql(sql).collect()]
+
+    def close(self) -> None:
+        self.session.stop()
