@@ -1,4 +1,4 @@
-# Quickstart:  make build   (set up .venv, raw-input check, dbt build on the demo data, quality checkpoints)
+# Quickstart:  make build   (set up .venv, raw-input check, dbt build on the demo data, quality checkpoints, publish)
 #              make test    (the whole test suite: pytest driving dbt, sqlfluff and ruff)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -9,12 +9,16 @@ UV_VERSION := 0.13.9
 
 export DBT_PROFILES_DIR ?= $(CURDIR)/profiles
 export DUCKDB_PATH ?= warehouse/segmentation.duckdb
+# Serving copy written by `make publish` / `make build` and read by `make dashboard` and BI tools.
+SERVING_DIR ?= warehouse/serving
+# Optional --vars for `make dbt-build` / `make build`, as JSON or YAML: DBT_VARS='{raw_data_path: /data/acme}'
+DBT_VARS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Spark (target spark): every JVM binds and connects on loopback only.
 export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: help venv build quality-raw dbt-build quality test lint fmt lock seeds bench uci docs semantic clean \
-	postgres-up postgres-down spark-up spark-down spark-status
+.PHONY: help venv build quality-raw dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic \
+	clean postgres-up postgres-down spark-up spark-down spark-status
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -36,17 +40,23 @@ $(BIN)/.bytecode: $(BIN)/.installed
 venv: $(BIN)/.installed $(BIN)/.bytecode  ## create .venv with the locked dependencies, compiled (reused when up to date)
 
 quality-raw: venv  ## check the raw input the vars point at, before dbt (options: QUALITY_ARGS=...)
-	$(BIN)/segmentation quality --raw $(QUALITY_ARGS)
+	$(BIN)/segmentation quality --raw $(if $(DBT_VARS),--vars '$(DBT_VARS)') $(QUALITY_ARGS)
 
 dbt-build: venv  ## dbt build on the demo data into $DUCKDB_PATH
 	@mkdir -p $(dir $(DUCKDB_PATH))
-	$(BIN)/dbt build
+	$(BIN)/dbt build $(if $(DBT_VARS),--vars '$(DBT_VARS)')
 
-QUALITY_BASELINE ?= warehouse/serving/segmentation.duckdb
+QUALITY_BASELINE ?= $(SERVING_DIR)/segmentation.duckdb
 quality: venv  ## check $DUCKDB_PATH and compare it with the last published copy $QUALITY_BASELINE (options: QUALITY_ARGS=...)
 	$(BIN)/segmentation quality --database $(DUCKDB_PATH) --baseline $(QUALITY_BASELINE) $(QUALITY_ARGS)
 
-build: quality-raw dbt-build quality  ## set up, check the raw input, dbt build on the demo data, then the quality checkpoints
+publish: venv  ## audit $DUCKDB_PATH (last dbt build passed + quality checkpoints) and publish it to warehouse/serving
+	$(BIN)/segmentation publish --database $(DUCKDB_PATH) --serving-dir $(SERVING_DIR) $(PUBLISH_ARGS)
+
+dashboard: venv  ## the Streamlit dashboard over warehouse/serving on http://127.0.0.1:8501 (after make build)
+	$(BIN)/segmentation dashboard --serving-dir $(SERVING_DIR) $(DASHBOARD_ARGS)
+
+build: quality-raw dbt-build publish  ## set up, check the raw input, dbt build on the demo data, quality checkpoints (publish's audit), publish
 
 test: venv  ## the whole test suite
 	$(BIN)/pytest
@@ -72,10 +82,11 @@ bench: venv  ## benchmark 1M/10M lines (BENCH_SIZES to change)
 
 UCI_DB := warehouse/online_retail.duckdb
 UCI_TARGET := warehouse/online_retail_target
+UCI_SERVING := warehouse/serving_uci
 
-uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, README results
+uci: venv  ## build the UCI Online Retail file into warehouse/online_retail.duckdb, checkpoints, publish to warehouse/serving_uci, README results
 	DUCKDB_PATH=$(UCI_DB) DBT_TARGET_PATH=$(UCI_TARGET) $(BIN)/dbt build --vars '{source: online_retail, reporting_currency: GBP, penetration_grain: product}'
-	$(BIN)/segmentation quality --database $(UCI_DB)
+	$(BIN)/segmentation publish --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json --serving-dir $(UCI_SERVING)
 	$(BIN)/segmentation report --database $(UCI_DB) --run-results $(UCI_TARGET)/run_results.json \
 		--section online_retail --output README.md --heading-level 3 --title "Results on the UCI Online Retail file"
 

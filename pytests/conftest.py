@@ -71,6 +71,22 @@ def folder_build(tmp_path: Path) -> Callable[..., Build]:
     return make
 
 
+@pytest.fixture(scope="session")
+def demo_serving(demo_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo build published (audited by the quality checkpoints) into a serving folder, once per session."""
+    from segmentation.serving.publish import PublishOptions, publish
+
+    serving_dir = tmp_path_factory.mktemp("serving")
+    publish(
+        PublishOptions(
+            serving_dir=serving_dir,
+            warehouse=demo_build.database,
+            run_results=demo_build.work_dir / "target" / "run_results.json",
+        )
+    )
+    return serving_dir
+
+
 # --- Engines other than DuckDB (docs/engines.md). The spark helper mirrors these for Spark. ---
 
 

@@ -25,7 +25,7 @@
 {% endmacro %}
 
 
-{#- The labels of `classification` as a SQL list: ('high', 'medium'). -#}
+{#- The labels of `classification` as a SQL list of quoted strings. -#}
 {% macro seg_labels_sql(classification) -%}
     ({%- for label in seg_labels(classification) -%} '{{ label }}'{{ ", " if not loop.last }} {%- endfor -%})
 {%- endmacro %}

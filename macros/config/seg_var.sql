@@ -18,11 +18,12 @@
     {%- set tier_threshold = {'kind': 'positive_number', 'expect': 'a positive number'} -%}
     {%- set peer_columns = ['industry', 'size_band', 'country'] -%}
     {{ return({
-        'source': {'kind': 'one_of', 'options': ['canonical', 'online_retail', 'warehouse'],
-            'expect': "'canonical' (seeds, or files under raw_data_path), 'online_retail' or 'warehouse' (tables in raw_schema)"},
+        'source': {'kind': 'one_of', 'options': ['canonical', 'online_retail', 'cdnow', 'warehouse'],
+            'expect': "'canonical' (seeds, or files under raw_data_path), 'online_retail', 'cdnow' or 'warehouse' (tables in raw_schema)"},
         'raw_schema': {'kind': 'path', 'expect': 'a schema name as a non-empty string'},
         'raw_data_path': path,
         'online_retail_path': path,
+        'cdnow_path': path,
         'as_of_date': {'kind': 'iso_date'},
         'reporting_currency': {'kind': 'currency', 'expect': 'a three-letter ISO 4217 code such as USD'},
         'penetration_grain': {'kind': 'one_of', 'options': ['product_line', 'product'],
@@ -41,6 +42,12 @@
         'drop_duplicate_lines': {'kind': 'boolean', 'expect': 'true or false'},
         'incremental_lookback_months': whole_months,
         'playbook_team_hours_per_month': {'kind': 'positive_number', 'expect': 'a positive number of hours'},
+        'clv_enabled': {'kind': 'boolean', 'expect': 'true or false'},
+        'clv_horizon_weeks': {'kind': 'positive_number', 'expect': 'a positive number of weeks'},
+        'churn_risk_high_below': {'kind': 'fraction', 'expect': 'a probability in [0, 1]'},
+        'churn_risk_medium_below': {'kind': 'fraction', 'expect': 'a probability in [0, 1]'},
+        'clv_min_accounts': whole_count,
+        'clv_max_iterations': whole_count,
         'segments': {'kind': 'segments'},
     }) }}
 {% endmacro %}
@@ -52,6 +59,11 @@
         {%- set medium, high = var('value_tier_medium_from'), var('value_tier_high_above') -%}
         {%- if seg_is_number(medium) and seg_is_number(high) and medium > high -%}
             {{ seg_var_fail(name, var(name), 'value_tier_medium_from <= value_tier_high_above') }}
+        {%- endif -%}
+    {%- elif name in ['churn_risk_high_below', 'churn_risk_medium_below'] -%}
+        {%- set high, medium = var('churn_risk_high_below'), var('churn_risk_medium_below') -%}
+        {%- if seg_is_number(high) and seg_is_number(medium) and high > medium -%}
+            {{ seg_var_fail(name, var(name), 'churn_risk_high_below <= churn_risk_medium_below') }}
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}

@@ -195,6 +195,8 @@
 {% macro raw_transactions_identity() %}
     {%- if seg_var('source') == 'online_retail' -%}
         {{ return('online_retail:' ~ seg_var('online_retail_path')) }}
+    {%- elif seg_var('source') == 'cdnow' -%}
+        {{ return('cdnow:' ~ seg_var('cdnow_path')) }}
     {%- elif seg_var('source') == 'warehouse' -%}
         {%- set table = (seg_var('raw_tables') or {}).get('transactions', 'transactions') -%}
         {{ return('warehouse:' ~ (seg_var('raw_database') or target.database) ~ '.' ~ seg_var('raw_schema') ~ '.' ~ table) }}

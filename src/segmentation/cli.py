@@ -8,7 +8,15 @@ import sys
 from collections.abc import Sequence
 
 # Each module registers one sub-command through `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("generator", "quality", "report", "bench", "engines")
+COMMAND_MODULES: tuple[str, ...] = (
+    "generator",
+    "quality",
+    "report",
+    "bench",
+    "engines",
+    "serving.command",
+    "dashboard.command",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,3 +1,4 @@
+{%- set new, churn, reactivation, expansion, contraction, unchanged, inactive = seg_labels('movement', 7) -%}
 -- SPEC §7: one row per revenue_month from the earliest month of any core line to as_of_month: revenue
 -- and its categories, the revenue bridge (opening + movement sums = closing), active accounts, orders,
 -- ARPA and purchase frequency, and the T12M figures (t12m_revenue, active accounts, ARPA, NRR, GRR) with the
@@ -32,12 +33,12 @@ monthly as (
         sum(conversion_revenue) as conversion_revenue,
         sum(retention_revenue) as retention_revenue,
         sum(penetration_revenue) as penetration_revenue,
-        sum(case when movement = 'new' then movement_amount else 0 end) as new_revenue,
-        sum(case when movement = 'reactivation' then movement_amount else 0 end) as reactivation_revenue,
-        sum(case when movement = 'expansion' then movement_amount else 0 end) as expansion_revenue,
-        sum(case when movement = 'contraction' then movement_amount else 0 end) as contraction_revenue,
-        sum(case when movement = 'churn' then movement_amount else 0 end) as churned_revenue,
-        sum(case when movement = 'inactive' then movement_amount else 0 end) as inactive_change,
+        sum(case when movement = '{{ new }}' then movement_amount else 0 end) as new_revenue,
+        sum(case when movement = '{{ reactivation }}' then movement_amount else 0 end) as reactivation_revenue,
+        sum(case when movement = '{{ expansion }}' then movement_amount else 0 end) as expansion_revenue,
+        sum(case when movement = '{{ contraction }}' then movement_amount else 0 end) as contraction_revenue,
+        sum(case when movement = '{{ churn }}' then movement_amount else 0 end) as churned_revenue,
+        sum(case when movement = '{{ inactive }}' then movement_amount else 0 end) as inactive_change,
         count(case when revenue > 0 then 1 end) as active_accounts
     from customer_months
     group by revenue_month

@@ -13,7 +13,7 @@ earliest as (
 paired as (
     select
         to_snapshots.snapshot_month,
-        coalesce(from_snapshots.value_tier, 'inactive') as from_value_tier,
+        coalesce(from_snapshots.value_tier, '{{ seg_labels('value_tier')[-1] }}') as from_value_tier,
         to_snapshots.value_tier as to_value_tier,
         coalesce(from_snapshots.t12m_revenue, 0) as from_t12m_revenue,
         to_snapshots.t12m_revenue as to_t12m_revenue

@@ -1,7 +1,10 @@
 -- SPEC §6: one row per customer that has a staged line dated up to as_of_date or is listed in the
 -- customers relation: attributes, purchase dates, lifetime figures (0, not null, when none), recency,
 -- the account's snapshot at as_of_month (null where it has none), lifecycle_status, and the
--- recommended treatment of its value tier (dim_segment_playbook; null without a snapshot).
+-- recommended treatment of its value tier (dim_segment_playbook; null without a snapshot), and the
+-- SPEC §10 predictions of fct_customer_clv (null / churn_risk `unknown` for a customer without a purchase
+-- day, and for every customer where the CLV models are disabled: var clv_enabled false, or an engine
+-- without dbt Python models; macro clv_models_enabled).
 with customers as (
     select * from {{ ref('stg_customers') }}
 ),
@@ -32,6 +35,20 @@ as_of as (
 
 playbook as (
     select * from {{ ref('dim_segment_playbook') }}
+),
+
+clv as (
+    {%- if clv_models_enabled() %}
+        select * from {{ ref('fct_customer_clv') }}
+    {%- else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as double precision) as p_alive,
+            cast(null as double precision) as expected_purchases,
+            {{ money('null') }} as predicted_revenue,
+            cast(null as {{ dbt.type_string() }}) as churn_risk
+        where false
+    {%- endif %}
 ),
 
 month_totals as (
@@ -108,7 +125,11 @@ final as (
         playbook.support_level as playbook_support_level,
         playbook.account_review_cadence as playbook_review_cadence,
         playbook.pitch_approach as playbook_pitch_approach,
-        playbook.treatment as playbook_treatment
+        playbook.treatment as playbook_treatment,
+        clv.p_alive,
+        clv.expected_purchases,
+        clv.predicted_revenue,
+        coalesce(clv.churn_risk, {{ churn_risk_unknown() }}) as churn_risk
     from customer_ids
     cross join as_of
     left join customers
@@ -123,6 +144,8 @@ final as (
             and as_of.as_of_month = snapshots.snapshot_month
     left join playbook
         on snapshots.value_tier = playbook.value_tier
+    left join clv
+        on customer_ids.customer_id = clv.customer_id
 )
 
 select * from final

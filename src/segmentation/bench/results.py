@@ -320,8 +320,8 @@ def _before_after(records: list[Record]) -> list[str]:
         "machine, same generator seed. CPU time (user + system of the step's processes) is less",
         "sensitive than wall time to other users' load; the load average is the 1-minute value before the step.",
         "",
-        "| size | step | baseline s | current s | baseline CPU s | current CPU s | baseline peak RSS MB |"
-        " current peak RSS MB | load (baseline / current) |",
+        f"| size | step | {BEFORE_LABEL} s | current s | {BEFORE_LABEL} CPU s | current CPU s |"
+        f" {BEFORE_LABEL} peak RSS MB | current peak RSS MB | load ({BEFORE_LABEL} / current) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for size in sizes:
@@ -406,6 +406,8 @@ def render(records: list[Record]) -> str:
         "## Results",
         "",
         *_results_table(current),
+        "",
+        "The CSV-input steps, when they come from a run of their own, are in the CSV input section below.",
         "",
         "## Ratios",
         "",

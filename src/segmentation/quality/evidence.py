@@ -24,19 +24,11 @@ import duckdb
 import pandas as pd
 
 from segmentation import PROJECT_DIR
+from segmentation.generator.dirty import TRANSACTION_COLUMNS
 from segmentation.registry import Registry
 
 #: Canonical raw transaction columns (SPEC §1) and the format each typed one must parse as.
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "invoice_id",
-    "line_number",
-    "customer_id",
-    "invoiced_at",
-    "product_id",
-    "quantity",
-    "unit_price",
-    "currency",
-)
+CANONICAL_COLUMNS: tuple[str, ...] = TRANSACTION_COLUMNS
 CANONICAL_FORMATS: Mapping[str, str] = {
     "line_number": "integer",
     "invoiced_at": "timestamp",
