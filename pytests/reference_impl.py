@@ -1,18 +1,166 @@
-"""An independent, deliberately plain implementation of SPEC §3-6 in Python (loops and Decimals).
+"""An independent, deliberately plain implementation of the SPEC in Python (loops and Decimals).
 
-It shares no code with the SQL models: it is written from the SPEC text, to check the marts against
-on randomised data. Inputs are already-clean canonical rows (staging is tested separately).
+It shares no code with the SQL models: it is written from the SPEC text, to check the models against
+on randomised data. `stage` covers SPEC §1-2 (parsing raw text, the rule order, the quarantine);
+`compute` covers SPEC §3-6 on already-clean canonical lines.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ZERO = Decimal(0)
+
+# --- SPEC §1-2: staging --------------------------------------------------------------------------
+
+WHITESPACE = " \t\n\v\f\r"
+NUMBER = re.compile(r"[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?")
+TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.]([0-9]+))?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+REASONS = (
+    "malformed_row", "missing_invoice", "missing_customer", "invalid_date", "missing_product",
+    "invalid_number", "zero_quantity", "negative_price", "unknown_currency", "duplicate_line",
+)  # fmt: skip
+
+
+def clean(value: str | None) -> str | None:
+    """SPEC §1: trimmed; blank (empty or whitespace only) is null."""
+    if value is None:
+        return None
+    text = value.strip(WHITESPACE)
+    return text or None
+
+
+def parse_number(value: str | None) -> Decimal | None:
+    """SPEC §1 number: plain notation with sign and exponent, exact, <= 12 decimals and <= 15 integer digits."""
+    text = clean(value)
+    if text is None or not NUMBER.fullmatch(text):
+        return None
+    number = Decimal(text)  # exact: constructing a Decimal from a string never rounds
+    _sign, digits, exponent = number.as_tuple()
+    significant = "".join(map(str, digits)).lstrip("0")
+    if not significant:
+        return Decimal(0)
+    trailing = len(significant) - len(significant.rstrip("0"))
+    decimals = max(0, -(exponent + trailing))
+    integer_digits = max(0, len(significant) + exponent)
+    if decimals > 12 or integer_digits > 15:
+        return None
+    return number
+
+
+def parse_integer(value: str | None) -> int | None:
+    text = clean(value)
+    return int(text) if text is not None and re.fullmatch(r"[+-]?[0-9]+", text) else None
+
+
+def parse_timestamp(value: str | None, reporting_timezone: str = "UTC") -> datetime | None:
+    """SPEC §0-1 timestamp, as the wall time in `reporting_timezone` (offset-free values are local)."""
+    text = clean(value)
+    match = TIMESTAMP.fullmatch(text) if text is not None else None
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if int(year) == 0 or (hour is not None and (int(hour) > 23 or int(minute) > 59)):
+        return None
+    if second is not None and int(second) > 59:
+        return None
+    try:
+        local = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int((fraction or "").ljust(6, "0")[:6]),
+        )  # fmt: skip
+    except ValueError:
+        return None
+    if offset is None:
+        return local
+    if offset == "Z":
+        delta = timedelta(0)
+    else:
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        if hours > 23 or minutes > 59:
+            return None
+        delta = (1 if offset[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
+    aware = local.replace(tzinfo=timezone(delta))
+    return aware.astimezone(ZoneInfo(reporting_timezone)).replace(tzinfo=None)
+
+
+@dataclass
+class StagedRow:
+    row_number: int
+    reason: str | None
+    invoice_id: str | None = None
+    line_number: int | None = None
+    customer_id: str | None = None
+    invoiced_at: datetime | None = None
+    product_id: str | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    currency: str | None = None
+    rate: Decimal | None = None
+
+
+def stage(
+    rows: list[dict[str, str | None] | None],
+    fx_rates: dict[tuple[date, str], Decimal],
+    reporting_currency: str = "USD",
+    reporting_timezone: str = "UTC",
+    drop_duplicate_lines: bool = True,
+) -> list[StagedRow]:
+    """SPEC §2: one verdict per raw row (None = a malformed record), in file order (row number = index + 1)."""
+    result: list[StagedRow] = []
+    for index, raw in enumerate(rows, start=1):
+        if raw is None:
+            result.append(StagedRow(index, "malformed_row"))
+            continue
+        row = StagedRow(
+            index,
+            None,
+            clean(raw.get("invoice_id")),
+            parse_integer(raw.get("line_number")),
+            clean(raw.get("customer_id")),
+            parse_timestamp(raw.get("invoiced_at"), reporting_timezone),
+            clean(raw.get("product_id")),
+            parse_number(raw.get("quantity")),
+            parse_number(raw.get("unit_price")),
+            (clean(raw.get("currency")) or reporting_currency).upper(),
+        )
+        if row.line_number is None:
+            row.line_number = index
+        if row.currency == reporting_currency:
+            row.rate = Decimal(1)
+        elif row.invoiced_at is not None:
+            row.rate = fx_rates.get((month_of(row.invoiced_at.date()), row.currency))
+        checks = [
+            ("missing_invoice", row.invoice_id is None),
+            ("missing_customer", row.customer_id is None),
+            ("invalid_date", row.invoiced_at is None),
+            ("missing_product", row.product_id is None),
+            ("invalid_number", row.quantity is None or row.unit_price is None),
+            ("zero_quantity", row.quantity == 0),
+            ("negative_price", row.unit_price is not None and row.unit_price < 0),
+            ("unknown_currency", row.rate is None),
+        ]
+        row.reason = next((reason for reason, broken in checks if broken), None)
+        result.append(row)
+    if drop_duplicate_lines:
+        kept: dict[tuple[Any, ...], StagedRow] = {}
+        for row in sorted((r for r in result if r.reason is None), key=lambda r: (r.line_number, r.row_number)):
+            key = (row.invoice_id, row.customer_id, row.invoiced_at, row.product_id, row.quantity,
+                   row.unit_price, row.currency)  # fmt: skip
+            if key in kept:
+                row.reason = "duplicate_line"
+            else:
+                kept[key] = row
+    return result
 
 
 def month_of(value: date) -> date:

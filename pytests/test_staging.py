@@ -26,7 +26,7 @@ MESSY_ROWS: list[tuple[list[str], str | None]] = [
     (["INV6", "1", "C1", "2022-02-30", "P1", "1", "1", "USD"], "invalid_date"),
     (["INV6", "2", "C1", "yesterday", "P1", "1", "1", "USD"], "invalid_date"),
     (["INV6", "3", "C1", "2024-01-05 24:00", "P1", "1", "1", "USD"], "invalid_date"),
-    (["INV6", "4", "C1", "2024-01-05T10:00:00Z", "P1", "1", "1", "USD"], "invalid_date"),
+    (["INV6", "4", "C1", "2024-01-05Z", "P1", "1", "1", "USD"], "invalid_date"),  # an offset needs a time
     (["INV7", "1", "C1", "2024-01-05", " ", "1", "1", "USD"], "missing_product"),
     (["INV8", "1", "C1", "2024-01-05", "P1", "1,000", "1", "USD"], "invalid_number"),
     (["INV8", "2", "C1", "2024-01-05", "P1", "1", "$12", "USD"], "invalid_number"),
@@ -141,17 +141,18 @@ def test_customers_are_typed(messy_build: Build) -> None:
     assert customers["C4"] == ("IT", None, "unknown")  # non-integer employee_count is null
 
 
-def test_conservation_test_fails_loudly_when_rows_are_lost(messy_folder: Path, folder_build) -> None:
-    # Duplicate FX rows for one month/currency with different rates would fan lines out: the build must fail.
+def test_duplicate_fx_rates_stop_the_build_naming_file_and_key(messy_folder: Path, folder_build) -> None:
+    # Duplicate FX rows for one month/currency with different rates would fan lines out: the build must stop.
     write_csv(
         messy_folder / "fx_rates.csv",
         ["month", "currency", "rate_to_reporting"],
-        [["2024-01-01", "EUR", "1.1"], ["2024-01-01", "EUR", "1.3"]],
+        [["2024-01-01", "EUR", "1.1"], ["2024-01-01", "eur", "1.3"]],
     )
     build = folder_build(messy_folder, check=False)
     output = build.last_result.stdout
     assert build.last_result.returncode != 0
-    assert "unique_combination_of_columns_stg_fx_rates" in output
+    assert "fx_rates.csv has 1 duplicate key(s) (month + currency must be unique)" in output
+    assert "month '2024-01-01' + currency 'EUR' (rows 1, 2)" in output
 
 
 def test_missing_required_column_names_file_and_column(tmp_path: Path, folder_build) -> None:
@@ -211,10 +212,11 @@ def test_typed_parquet_gets_the_verdicts_of_its_text(tmp_path: Path) -> None:
         ('I6', 1, 'C2', timestamp '2024-02-01', 'P1', 1, 'nan'::double, 'USD'),
         ('I7', 1, 'C2', timestamp '2024-02-01', 'P1', 1, 'inf'::double, 'USD'),
         ('I8', 1, 'C2', timestamp '2024-02-01', 'P1', 999999999999999.999, 1, 'USD'),
-        ('I9', 1, 'C2', timestamp '2024-02-01', 'P1', 1, -0.01, 'USD'),
+        ('I9', 1, 'C2', timestamp '2024-02-01', 'P1', 1, -0.5, 'USD'),
         ('I10', 1, '  ', timestamp '2024-02-01', 'P1', 1, 1, 'USD'),
         ('I1', 2, 'C1', timestamp '2024-01-05 10:00:00', 'P1', 2.5, 4.0, 'USD'),
-        ('I11', -3, 'C3', timestamp '2024-03-01 23:59:59', ' P2', 1e3, 1.5e-3, 'EUR')
+        ('I11', -3, 'C3', timestamp '2024-03-01 23:59:59', ' P2', 1e3, 1.25e-1, 'EUR'),
+        ('I12', 1, 'C3', timestamp '2024-03-01 23:59:59', 'P2', 1, 4.99, 'USD')
     """
     columns = "invoice_id, line_number, customer_id, invoiced_at, product_id, quantity, unit_price, currency"
     typed, text = tmp_path / "typed", tmp_path / "text"
@@ -223,10 +225,17 @@ def test_typed_parquet_gets_the_verdicts_of_its_text(tmp_path: Path) -> None:
     with duckdb.connect() as connection:
         connection.execute(f"create table raw as select * from ({rows}) as t({columns})")
         connection.execute(f"copy raw to '{typed / 'transactions.parquet'}' (format parquet)")
-        # the text the raw adapter reads from the typed file (a timestamp as YYYY-MM-DD HH:MM:SS)
+        # the text the raw adapter reads from the typed file (a timestamp with microseconds; a float as its
+        # exact binary value: 12 decimals when that is exact, else 60, which staging rejects)
+        exact_float = (
+            "case when abs({0}) < 1e15 and {0} * 4096 = floor({0} * 4096) then printf('%.12f', {0})"
+            " when isfinite({0}) then printf('%.60f', {0}) else cast({0} as varchar) end as {0}"
+        )
         as_text = ", ".join(
-            f"strftime({name}, '%Y-%m-%d %H:%M:%S') as {name}"
+            f"strftime({name}, '%Y-%m-%d %H:%M:%S.%f') as {name}"
             if name == "invoiced_at"
+            else exact_float.format(name)
+            if name == "unit_price"
             else f"cast({name} as varchar) as {name}"
             for name in columns.split(", ")
         )

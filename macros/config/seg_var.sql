@@ -26,6 +26,7 @@
         'cdnow_path': path,
         'as_of_date': {'kind': 'iso_date'},
         'reporting_currency': {'kind': 'currency', 'expect': 'a three-letter ISO 4217 code such as USD'},
+        'reporting_timezone': {'kind': 'timezone', 'expect': 'an IANA time zone name such as UTC, Europe/Berlin or America/New_York'},
         'penetration_grain': {'kind': 'one_of', 'options': ['product_line', 'product'],
             'expect': "'product_line' or 'product'"},
         'value_tier_high_above': tier_threshold,
@@ -122,6 +123,12 @@
             {{ seg_var_fail(name, value, expect) }}
         {%- endif -%}
         {{ return(value | trim | upper) }}
+
+    {%- elif kind == 'timezone' -%}
+        {%- if value is not string or value | trim not in modules.pytz.all_timezones_set -%}
+            {{ seg_var_fail(name, value, expect) }}
+        {%- endif -%}
+        {{ return(value | trim) }}
 
     {%- elif kind == 'positive_number' -%}
         {%- if not seg_is_number(value) or value <= 0 -%} {{ seg_var_fail(name, value, expect) }} {%- endif -%}

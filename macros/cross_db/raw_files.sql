@@ -79,21 +79,41 @@
 {%- endmacro %}
 
 
-{#-
-    A raw column of a typed file as text, `column` = {column, type} from raw_file_column_map.
-    DuckDB: a TIMESTAMP is written `YYYY-MM-DD HH:MM:SS` (the SPEC §1 text form; sub-second digits, which
-    that form cannot hold, are dropped: they change neither the line's date nor its month); every other
-    type is cast as DuckDB prints it, then parsed like CSV text.
--#}
+{#- A raw column of a typed file as text, `column` = {column, type} from raw_file_column_map. -#}
 {% macro raw_value_as_text(column) -%}
     {{ return(adapter.dispatch('raw_value_as_text', 'segmentation')(column)) }}
 {%- endmacro %}
 
+{#-
+    A typed Parquet column as the text staging parses (SPEC §1 typed columns), written so that the text
+    has exactly the value of the typed one:
+    - TIMESTAMP: `YYYY-MM-DD HH:MM:SS.ffffff` (digits past the microsecond dropped), taken as local time;
+    - TIMESTAMP WITH TIME ZONE: its UTC wall time in that form followed by `Z`, so staging converts it
+      to var reporting_timezone like a text value with an offset;
+    - FLOAT / DOUBLE: judged by its exact binary value. A float that is a whole number of 1/4096ths
+      (at most 12 binary, hence decimal, fraction digits) below 1e15 is written with 12 decimals, exactly;
+      any other finite float has more than 12 decimals when written exactly (4.99 is
+      4.99000000000000021316...), so it is written with 60 (enough for staging to see that; tiny ones in
+      exponent form) and staging rejects it as invalid_number; NaN and infinities are written `nan`,
+      `inf`, `-inf` (invalid);
+    - every other type as DuckDB prints it (integers and decimals in plain notation, dates `YYYY-MM-DD`).
+-#}
 {% macro default__raw_value_as_text(column) -%}
-    {%- if column.type.startswith('TIMESTAMP') and 'TIME ZONE' not in column.type -%}
-        strftime({{ adapter.quote(column.column) }}, '%Y-%m-%d %H:%M:%S')
+    {%- set quoted = adapter.quote(column.column) -%}
+    {%- if column.type.startswith('TIMESTAMP') and ('TIME ZONE' in column.type or column.type == 'TIMESTAMPTZ') -%}
+        strftime(timezone('UTC', {{ quoted }}), '%Y-%m-%d %H:%M:%S.%f') || 'Z'
+    {%- elif column.type.startswith('TIMESTAMP') -%}
+        strftime({{ quoted }}, '%Y-%m-%d %H:%M:%S.%f')
+    {%- elif column.type in ['FLOAT', 'DOUBLE', 'REAL'] -%}
+        case
+            when not isfinite({{ quoted }}) then cast({{ quoted }} as varchar)
+            when abs({{ quoted }}) < 1e15 and {{ quoted }} * 4096 = floor({{ quoted }} * 4096)
+                then printf('%.12f', {{ quoted }})
+            when {{ quoted }} != 0 and abs({{ quoted }}) < 1e-12 then printf('%.17e', {{ quoted }})
+            else printf('%.60f', {{ quoted }})
+        end
     {%- else -%}
-        cast({{ adapter.quote(column.column) }} as varchar)
+        cast({{ quoted }} as varchar)
     {%- endif -%}
 {%- endmacro %}
 

@@ -2,13 +2,12 @@
     Parsing rules for raw text (SPEC §1). Every raw value is trimmed first with clean_text (blank,
     i.e. empty or whitespace only, means null); the parse_* macros take an already cleaned value and
     return a SQL expression that is null when it does not parse, so the caller can quarantine the row
-    with a reason instead of failing the load.
+    with a reason instead of failing the load. Engine differences go through macros/cross_db/.
 
     `raw_type`: the DuckDB type of the column in a typed input (Parquet; see raw_column_types), none for
-    text. A typed value's text is written by DuckDB itself, so some checks have a known answer and are
-    skipped (same result, less work): it never has surrounding whitespace or is blank, an integer or
-    decimal is always in plain notation, and a timestamp (written `YYYY-MM-DD HH:MM:SS` by the raw
-    adapter) or date is ISO with a 4-digit year exactly when its text has 19 or 10 characters.
+    text. A typed value arrives as the text the raw adapter writes for it (raw_value_as_text: exact
+    numbers, timestamps with microseconds, tz-aware ones in UTC with `Z`), so it gets the verdict of that
+    text; for naive timestamps and dates a cheaper check with the same result is used.
 -#}
 
 {#- The kind of a raw column's DuckDB type: integer, decimal, number (float), timestamp, date, boolean or
@@ -23,6 +22,8 @@
         {{ return('number') }}
     {%- elif t in ['TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS'] -%}
         {{ return('timestamp') }}
+    {%- elif t in ['TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ'] -%}
+        {{ return('timestamptz') }}
     {%- elif t == 'DATE' -%}
         {{ return('date') }}
     {%- elif t == 'BOOLEAN' -%}
@@ -52,21 +53,66 @@
 {%- endmacro %}
 
 
-{#- Plain decimal notation with optional sign and exponent (`12`, `-3.5`, `1e3`, `.5`); `NaN`, `inf`,
-    `1,000` and `$12` are invalid. Cast exactly to DECIMAL(precision, scale); a value that does not fit
-    is invalid too. -#}
-{% macro parse_decimal(column, precision=18, scale=6, raw_type=none) -%}
-    {%- if raw_type_kind(raw_type) in ['integer', 'decimal'] -%}
-        {{ try_cast_decimal(column, precision, scale) }}
-    {%- else -%}
-        cast(
-            case
-                when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
-                    then {{ try_cast_decimal(column, precision, scale) }}
-            end
-            as decimal({{ precision }}, {{ scale }})
-        )
-    {%- endif -%}
+{#- The staged type of quantities, prices and FX rates: every value SPEC §1 accepts (at most 15 digits
+    before the point and 12 after it) fits exactly. 27 digits leave room under the 38-digit ceiling of
+    DuckDB, Spark and PostgreSQL decimals for the line amount (see line_amount in
+    macros/segmentation/types.sql). -#}
+{% macro exact_number_type() -%}
+    decimal(27, 12)
+{%- endmacro %}
+
+
+{#-
+    SPEC §1 numbers: plain decimal notation with an optional sign and an optional exponent (`12`, `-3.5`,
+    `.5`, `1e3`, `1.5E-7`); `NaN`, `inf`, `1,000` and `$12` are invalid. Kept exactly: a value that needs
+    more than 12 digits after the decimal point or more than 15 before it to be written exactly is
+    invalid (null), never rounded. `0.0000125` needs 7 decimals, `1.50` needs 1, `1e3` none, `1e15`
+    16 integer digits (invalid); `0e999` is 0.
+
+    Typed inputs arrive as text too (the raw adapter writes an integer or decimal in plain notation and a
+    float as its exact binary value, macros/staging/raw_sources.sql), so every value takes this path:
+    the common short form (<= 15 integer digits, <= 12 decimals, no exponent) is cast directly; any other
+    valid form is rewritten to its exact plain form from its digits, sign and exponent first
+    (parse_decimal_exact), which also keeps an engine's text-to-decimal cast from rounding an exponent form
+    or a long mantissa.
+-#}
+{% macro parse_decimal(column, raw_type=none) -%}
+    case
+        when {{ full_match(column, "'[+-]?([0-9]{1,15}([.][0-9]{0,12})?|[.][0-9]{1,12})'") }}
+            then {{ try_cast_decimal(column, 27, 12) }}
+        when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
+            then {{ parse_decimal_exact(column) }}
+    end
+{%- endmacro %}
+
+
+{#- The general case of parse_decimal, for a value already known to be in number syntax: the digits
+    without leading and trailing zeros (`significant`), the number of them before the point (`point`,
+    after the exponent), then the exact plain text, cast only when within the SPEC limits. -#}
+{% macro parse_decimal_exact(column) -%}
+    {%- set sign = regexp_group(column, "'^([+-]?)'", 1) -%}
+    {%- set int_digits = regexp_group(column, "'^[+-]?([0-9]*)'", 1) -%}
+    {%- set digits = '(' ~ int_digits ~ ' || ' ~ regexp_group(column, "'^[+-]?[0-9]*[.]([0-9]*)'", 1) ~ ')' -%}
+    {%- set exponent_text = regexp_group(column, "'[eE]([+-]?[0-9]+)$'", 1) -%}
+    {%- set exponent_digits = regexp_group(column, "'[eE][+-]?0*([0-9]+)$'", 1) -%}
+    {%- set lead = 'length(' ~ regexp_group(digits, "'^(0*)'", 1) ~ ')' -%}
+    {%- set trail = 'length(' ~ regexp_group(digits, "'(0*)$'", 1) ~ ')' -%}
+    {%- set significant_length = '(length(' ~ digits ~ ') - ' ~ lead ~ ' - ' ~ trail ~ ')' -%}
+    {%- set significant = 'substr(' ~ digits ~ ', ' ~ lead ~ ' + 1, ' ~ significant_length ~ ')' -%}
+    {%- set exponent = '(case when ' ~ exponent_text ~ " = '' then 0 else cast(" ~ exponent_text ~ ' as bigint) end)' -%}
+    {%- set point = '(length(' ~ int_digits ~ ') + ' ~ exponent ~ ' - ' ~ lead ~ ')' -%}
+    case
+        when {{ lead }} = length({{ digits }}) then {{ try_cast_decimal("'0'", 27, 12) }}
+        when length({{ exponent_digits }}) > 9 then null
+        when {{ point }} <= 15 and {{ significant_length }} - {{ point }} <= 12
+            then {{ try_cast_decimal(
+                sign ~ ' || case when ' ~ point ~ " <= 0 then '0.' || repeat('0', cast(-" ~ point ~ ' as integer)) || '
+                ~ significant ~ ' when ' ~ point ~ ' >= ' ~ significant_length ~ ' then ' ~ significant
+                ~ " || repeat('0', cast(" ~ point ~ ' - ' ~ significant_length ~ ' as integer)) else substr('
+                ~ significant ~ ', 1, ' ~ point ~ ") || '.' || substr(" ~ significant ~ ', ' ~ point ~ ' + 1) end',
+                27, 12
+            ) }}
+    end
 {%- endmacro %}
 
 
@@ -83,25 +129,65 @@
 {%- endmacro %}
 
 
-{#- ISO `YYYY-MM-DD`, optionally followed (space or `T`) by `HH:MM` or `HH:MM:SS`; a real calendar date
-    (`2022-02-30` is invalid), hours 00-23, minutes and seconds 00-59, year 0001 or later. -#}
+{#-
+    SPEC §1 timestamps: ISO `YYYY-MM-DD`, optionally followed (space or `T`) by `HH:MM`, `HH:MM:SS` or
+    `HH:MM:SS.fraction`, then optionally by a UTC offset `Z` or `±HH:MM` (only after a time; `T` and `Z`
+    upper case; offsets within ±23:59). A real calendar date (`2022-02-30` is invalid), hours 00-23,
+    minutes and seconds 00-59, year 0001 or later; digits past the microsecond are dropped (truncated).
+    SPEC §0: a value with an offset is converted to var reporting_timezone (IANA, default UTC) before its
+    date is taken; one without is taken as already local. The result is a timestamp without time zone:
+    the wall time in the reporting time zone.
+
+    Typed inputs arrive as text written by the raw adapter: a TIMESTAMP as `YYYY-MM-DD HH:MM:SS.ffffff`
+    (26 characters; a cheaper check, same verdict), a DATE as `YYYY-MM-DD`, a TIMESTAMP WITH TIME ZONE as
+    its UTC wall time followed by `Z` (so it takes the offset path and is converted).
+-#}
 {% macro parse_timestamp(column, raw_type=none) -%}
     {%- set kind = raw_type_kind(raw_type) -%}
     {%- if kind in ['timestamp', 'date'] -%}
         case
             when
-                length({{ column }}) = {{ 19 if kind == 'timestamp' else 10 }}
+                length({{ column }}) = {{ 26 if kind == 'timestamp' else 10 }}
                 and ascii({{ column }}) between 48 and 57
                 and not {{ starts_with(column, "'0000'") }}
                 then {{ try_cast_timestamp(column) }}
         end
     {%- else -%}
-    case
-        when
-            {{ full_match(column, "'[0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?)?'") }}
-            and not {{ starts_with(column, "'0000'") }}
-            then {{ try_cast_timestamp("replace(" ~ column ~ ", 'T', ' ')") }}
-    end
+        {%- set n = 'length(' ~ column ~ ')' -%}
+        {%- set has_z = 'right(' ~ column ~ ", 1) = 'Z'" -%}
+        {%- set has_offset = '(' ~ n ~ ' > 10 and substr(' ~ column ~ ', ' ~ n ~ " - 5, 1) in ('+', '-'))" -%}
+        {%- set local_text = "left(replace(case when " ~ has_z ~ ' then left(' ~ column ~ ', ' ~ n ~ ' - 1) when '
+            ~ has_offset ~ ' then left(' ~ column ~ ', ' ~ n ~ ' - 6) else ' ~ column ~ " end, 'T', ' '), 26)" -%}
+        {%- set offset_minutes = '(case when ' ~ has_z ~ ' then 0 else (case when substr(' ~ column ~ ', ' ~ n
+            ~ " - 5, 1) = '-' then -1 else 1 end) * (cast(substr(" ~ column ~ ', ' ~ n ~ ' - 4, 2) as integer) * 60 '
+            ~ '+ cast(substr(' ~ column ~ ', ' ~ n ~ ' - 1, 2) as integer)) end)' -%}
+        {%- set utc = dbt.dateadd('minute', '-1 * ' ~ offset_minutes, try_cast_timestamp(local_text)) -%}
+        case
+            when
+                {{ full_match(column, "'" ~ timestamp_pattern() ~ "'") }}
+                and not {{ starts_with(column, "'0000'") }}
+                then case
+                    when {{ has_z }} or {{ has_offset }}
+                        then {{ to_reporting_timezone(utc) }}
+                    else {{ try_cast_timestamp(local_text) }}
+                end
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The SPEC §1 timestamp syntax (without anchors; calendar validity is checked by the cast). -#}
+{% macro timestamp_pattern() -%}
+    [0-9]{4}-[0-9]{2}-[0-9]{2}([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?
+{%- endmacro %}
+
+
+{#- A UTC wall time as the wall time of var reporting_timezone (nothing to do for UTC). -#}
+{% macro to_reporting_timezone(utc_timestamp) -%}
+    {%- if seg_var('reporting_timezone') == 'UTC' -%}
+        {{ utc_timestamp }}
+    {%- else -%}
+        {{ utc_to_timezone(utc_timestamp, seg_var_sql('reporting_timezone')) }}
     {%- endif -%}
 {%- endmacro %}
 

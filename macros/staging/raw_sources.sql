@@ -119,6 +119,7 @@
         select
             'seed:raw_{{ entity }}' as source_file,
             {{ insertion_position() }} as source_row_number,
+            false as malformed_row,
             {%- for name, required in columns %}
                 cast({{ adapter.quote(name) }} as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
@@ -136,15 +137,19 @@
             select
                 cast(null as {{ type_text() }}) as source_file,
                 cast(null as bigint) as source_row_number,
+                false as malformed_row,
                 {%- for name, required in columns %}
                     cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
                 {%- endfor %}
             where false
+        {%- elif csv_is_csv(file) and adapter.type() == 'duckdb' -%}
+            {{ csv_raw_select(file, entity, this) }}
         {%- else -%}
             {%- set mapping = raw_file_column_map(file, entity) -%}
             select
                 '{{ file }}' as source_file,
                 {{ raw_file_row_position(file) }} as source_row_number,
+                false as malformed_row,
                 {%- for name, required in columns %}
                     {%- if name in mapping %}
                         {{ raw_value_as_text(mapping[name]) }} as {{ name }}{{ ',' if not loop.last }}

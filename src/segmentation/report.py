@@ -23,6 +23,7 @@ from segmentation import markdown
 from segmentation.registry import Registry
 
 REJECTION_REASONS: tuple[str, ...] = (
+    "malformed_row",
     "missing_invoice",
     "missing_customer",
     "invalid_date",

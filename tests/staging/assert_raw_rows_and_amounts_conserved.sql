@@ -14,20 +14,24 @@ rejected as (
     select * from {{ ref('rejected_transactions') }}
 ),
 
+raw_numbers as (
+    select
+        {{ parse_decimal(clean_text('quantity', quantity_type), raw_type=quantity_type) }} as quantity,
+        {{ parse_decimal(clean_text('unit_price', price_type), raw_type=price_type) }} as unit_price
+    from raw_transactions
+),
+
 raw_totals as (
     select
         count(*) as row_count,
-        coalesce(sum(
-            {{ parse_decimal(clean_text('quantity', quantity_type), raw_type=quantity_type) }}
-            * {{ parse_decimal(clean_text('unit_price', price_type), raw_type=price_type) }}
-        ), 0) as amount
-    from raw_transactions
+        coalesce(sum({{ line_gross('quantity', 'unit_price') }}), 0) as amount
+    from raw_numbers
 ),
 
 staged_totals as (
     select
         count(*) as row_count,
-        coalesce(sum(quantity * unit_price), 0) as amount
+        coalesce(sum({{ line_gross('quantity', 'unit_price') }}), 0) as amount
     from staged
 ),
 

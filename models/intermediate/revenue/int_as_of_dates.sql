@@ -1,3 +1,5 @@
+{{ config(pre_hook="{{ raise_if_as_of_date_out_of_range() }}") }}
+
 -- SPEC §0: as_of_date (var `as_of_date`, default the latest invoiced_at date among staged lines) and
 -- its month. One row. Never current_date: the same input and vars give the same output. It also records
 -- the build's reporting currency, so readers of the warehouse (the quality checkpoints) know it.

@@ -1,5 +1,7 @@
 -- SPEC §7: one row per value_tier with the recommended treatment (seed seeds/reference/segment_playbook.csv);
 -- tier_rank is the tier's position in the segment registry (segments.value_tier in dbt_project.yml).
+-- Built after the input checks like every mart (a stop-the-build input error leaves no mart built):
+-- depends_on: {{ ref('int_as_of_dates') }}
 with playbook as (
     select * from {{ ref('segment_playbook') }}
 ),

@@ -1,4 +1,8 @@
-{{ config(materialized='view', enabled=seg_var('source') == 'canonical') }}
+{{ config(
+    materialized='view',
+    enabled=seg_var('source') == 'canonical',
+    pre_hook="{{ load_csv_file(this, 'products') }}",
+) }}
 
 -- Raw products rows as text: the demo seed, or the file in var raw_data_path (macros/staging/raw_sources.sql).
 with source as (

@@ -12,6 +12,7 @@ final as (
     select
         source_file,
         source_row_number,
+        false as malformed_row,
         -- a blank customer_id or date still gives an invoice id, so such a row is rejected for the value
         -- it lacks (missing_customer / invalid_date), not as missing_invoice
         coalesce(customer_id, '') || '-' || coalesce(date, '') || '-' || cast(source_row_number as varchar)

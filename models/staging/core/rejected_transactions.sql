@@ -20,7 +20,7 @@ final as (
         raw_unit_price as unit_price,
         raw_currency as currency,
         reason,
-        quantity * unit_price as raw_amount
+        {{ line_gross('quantity', 'unit_price') }} as raw_amount
     from validated
     where reason is not null
 )

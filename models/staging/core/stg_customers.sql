@@ -1,3 +1,5 @@
+{{ config(pre_hook="{{ raise_if_customers_invalid() }}") }}
+
 -- Customers (SPEC §1, §5): employee_count must be a whole number >= 0, else null; size_band from it.
 with raw_customers as (
     select * from {{ raw_source('customers') }}

@@ -1,3 +1,5 @@
+{{ config(pre_hook="{{ raise_if_fx_rates_invalid() }}") }}
+
 -- FX rates to the reporting currency, one row per month and currency (SPEC §1). Rows that do not
 -- parse (bad month, blank currency, rate not a positive number) are dropped here and counted by a
 -- warning test; the reporting currency always converts at 1 (applied in stg_transactions_validated).
@@ -9,7 +11,7 @@ parsed as (
     select
         cast({{ dbt.date_trunc('month', parse_timestamp(clean_text('month'))) }} as date) as month,
         upper({{ clean_text('currency') }}) as currency,
-        {{ parse_decimal(clean_text('rate_to_reporting'), 18, 10) }} as rate_to_reporting
+        {{ parse_decimal(clean_text('rate_to_reporting')) }} as rate_to_reporting
     from raw_fx_rates
 ),
 

@@ -1,3 +1,5 @@
+{{ config(pre_hook="{{ raise_if_products_invalid() }}") }}
+
 -- Products (SPEC §1): a null product_line is `unassigned`; is_core defaults to true.
 with raw_products as (
     select * from {{ raw_source('products') }}

@@ -1,8 +1,10 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view', pre_hook="{{ raise_if_no_staged_transactions() }}") }}
 
 -- Staged transaction lines (SPEC §1-2): the raw rows that pass every rule, typed and converted to the
--- reporting currency. `amount` = quantity * unit_price * fx_rate is an exact DECIMAL(38,22), never
--- rounded per line. Products missing from the products relation are core with product_line `unknown`.
+-- reporting currency. `amount` = quantity * unit_price * fx_rate, a DECIMAL(38,12) (macro line_amount), never
+-- rounded coarser per line. Products missing from the products relation are core with product_line `unknown`.
+-- Built after the customers checks too, so a reference-data error stops the build before any mart:
+-- depends_on: {{ ref('stg_customers') }}
 -- A view: stg_transactions_validated holds the typed rows once (incremental), with their verdict.
 with validated as (
     select * from {{ ref('stg_transactions_validated') }}

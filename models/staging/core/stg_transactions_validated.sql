@@ -58,6 +58,7 @@ parsed as (
         source_file,
         source_row_number,
         raw_fingerprint,
+        malformed_row,
         invoice_id as raw_invoice_id,
         line_number as raw_line_number,
         customer_id as raw_customer_id,
@@ -83,7 +84,7 @@ with_rates as (
     select
         parsed.*,
         case
-            when parsed.currency = {{ seg_var_sql('reporting_currency') }} then cast(1 as decimal(18, 10))
+            when parsed.currency = {{ seg_var_sql('reporting_currency') }} then cast(1 as {{ exact_number_type() }})
             else fx_rates.rate_to_reporting
         end as fx_rate
     from parsed
@@ -97,6 +98,7 @@ rules_checked as (
     select
         *,
         case
+            when malformed_row then 'malformed_row'
             when invoice_id is null then 'missing_invoice'
             when customer_id is null then 'missing_customer'
             when invoiced_at is null then 'invalid_date'
@@ -138,11 +140,13 @@ final as (
         rules_checked.unit_price,
         rules_checked.currency,
         rules_checked.fx_rate,
-        cast(rules_checked.quantity * rules_checked.unit_price * rules_checked.fx_rate as decimal(38, 22)) as amount,
+        {{ line_amount('rules_checked.quantity', 'rules_checked.unit_price', 'rules_checked.fx_rate') }} as amount,
         coalesce(products.is_core, true) as is_core,
         coalesce(products.is_core, true)
         and rules_checked.quantity > 0
-        and rules_checked.quantity * rules_checked.unit_price * rules_checked.fx_rate > 0 as is_purchase_line,
+        -- amount > 0 exactly (the rate is > 0): decided on the factors, so a positive amount below the
+        -- 12th decimal still counts
+        and rules_checked.unit_price > 0 as is_purchase_line,
         rules_checked.rule_reason as reason,
         case when rules_checked.rule_reason is null then rules_checked.values_hash end as duplicate_hash
     from rules_checked

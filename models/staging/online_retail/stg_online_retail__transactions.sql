@@ -11,6 +11,7 @@ final as (
     select
         source_file,
         source_row_number,
+        false as malformed_row,
         invoice_no as invoice_id,
         cast(source_row_number as {{ type_text() }}) as line_number,
         {{ online_retail_customer_id('customer_id') }} as customer_id,
