@@ -54,6 +54,7 @@
         + cast({{ a_fraction }} * {{ b_fraction }} as decimal(38, 12))
         as decimal(38, 12)
     )
+{%- endmacro %}
 
 
 {#- A sum of exact line amounts, kept as DECIMAL(38,12) (the line amount's type) on every engine:
