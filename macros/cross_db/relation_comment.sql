@@ -18,3 +18,13 @@
     {%- endset -%}
     {{ return((run_query(query).columns[0].values() | list + [none])[0]) }}
 {%- endmacro %}
+
+{#- Spark: the `Comment` row of `describe table extended` (set by `comment on table`). -#}
+{% macro spark__relation_comment(relation) -%}
+    {%- for row in run_query('describe table extended ' ~ relation).rows -%}
+        {%- if row[0] == 'Comment' -%}
+            {{ return(row[1]) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}

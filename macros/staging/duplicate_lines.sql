@@ -11,6 +11,12 @@
     did not change is not written. With var drop_duplicate_lines false, nothing is flagged.
 -#}
 {% macro flag_duplicate_lines() %}
+    {{ return(adapter.dispatch('flag_duplicate_lines', 'segmentation')()) }}
+{% endmacro %}
+
+
+{#- The update on engines with UPDATE .. FROM (DuckDB, PostgreSQL); Spark: macros/cross_db/flag_duplicate_lines.sql. -#}
+{% macro default__flag_duplicate_lines() %}
     {%- set raw = raw_source('transactions') -%}
     {%- set compared = ['invoice_id', 'customer_id', 'invoiced_at', 'product_id', 'quantity', 'unit_price', 'currency'] -%}
     {%- set raw_columns = ['invoice_id', 'line_number', 'customer_id', 'invoiced_at', 'product_id', 'quantity',
