@@ -17,7 +17,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Spark (target spark): every JVM binds and connects on loopback only.
 export SPARK_LOCAL_IP := 127.0.0.1
 
-.PHONY: help venv build quality-raw dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic clean spark-up spark-down spark-status
+.PHONY: help venv build quality-raw dbt-build quality publish dashboard test lint fmt lock seeds bench uci docs semantic \
+	clean postgres-up postgres-down spark-up spark-down spark-status
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -96,6 +97,15 @@ semantic: venv  ## validate the semantic layer against $DUCKDB_PATH (after make 
 	$(BIN)/dbt parse --quiet
 	$(BIN)/mf validate-configs
 
+# PostgreSQL (docs/engines.md): a local cluster under warehouse/postgres on 127.0.0.1 (Debian's postgresql package,
+# installed when missing). `eval "$$(make -s postgres-up)"` exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE,
+# then `dbt build --target postgres` and psql work in that shell. PGPORT=... picks another port.
+postgres-up: venv  ## start the local PostgreSQL (idempotent); prints export lines: eval "$$(make -s postgres-up)"
+	@$(BIN)/segmentation postgres up
+
+postgres-down: venv  ## stop the local PostgreSQL (idempotent; data kept under warehouse/postgres)
+	@$(BIN)/segmentation postgres down
+
 spark-up: venv  ## start the standalone Spark cluster on 127.0.0.1 (idempotent); eval "$$(make -s spark-up)" exports its settings
 	@$(BIN)/segmentation spark up
 
@@ -105,5 +115,6 @@ spark-down:  ## stop the Spark cluster started by spark-up (idempotent)
 spark-status: venv  ## say whether the Spark cluster is running (exit 1 when not)
 	@$(BIN)/segmentation spark status
 
-clean:  ## remove the warehouse and dbt artefacts (keeps .venv)
+clean:  ## remove the warehouse and dbt artefacts (keeps .venv; stops the local PostgreSQL first)
+	@test ! -x $(BIN)/segmentation || $(BIN)/segmentation postgres down 2>/dev/null || true
 	rm -rf warehouse target logs

@@ -85,3 +85,69 @@ def demo_serving(demo_build: Build, tmp_path_factory: pytest.TempPathFactory) ->
         )
     )
     return serving_dir
+
+
+# --- Engines other than DuckDB (docs/engines.md). The spark helper mirrors these for Spark. ---
+
+
+class PostgresBuild(Build):
+    """A dbt build of the project (`--target postgres`) into its own database of a running cluster."""
+
+    def __init__(self, work_dir: Path, server: Any, name: str, dbt_vars: Mapping[str, Any] | None = None) -> None:
+        super().__init__(work_dir, dbt_vars)
+        from segmentation.engines import postgres
+
+        self.server = server
+        self.name = name
+        postgres.drop_database(server, name)
+        postgres.create_database(server, name)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**self.server.env(), "PGDATABASE": self.name, "DBT_TARGET": "postgres"}
+
+    def dbt(self, *args: str, check: bool = True):
+        return run_dbt(
+            list(args), self.database, self.dbt_vars, work_dir=self.work_dir, check=check, extra_env=self.env
+        )
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        from segmentation.engines import postgres
+
+        connection = postgres.connect(self.server, self.name)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params or None)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A PostgreSQL cluster of the test session on 127.0.0.1 (a free port, data under warehouse/), stopped at
+    the end. Debian's postgresql package must be installed (.ci/run does; `make postgres-up` installs it)."""
+    import socket
+
+    from segmentation.engines import postgres
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data_dir = PROJECT_DIR / "warehouse" / f"test-postgres-{port}"
+    server = postgres.up(postgres.Settings(port=port, data_dir=data_dir))
+    try:
+        yield server
+    finally:
+        postgres.down(server)
+        import shutil
+
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_build(tmp_path_factory: pytest.TempPathFactory, postgres_server: Any) -> PostgresBuild:
+    """`dbt build --target postgres` on the demo seeds, once per test session."""
+    build = PostgresBuild(tmp_path_factory.mktemp("postgres_demo"), postgres_server, "demo")
+    build.last_result = build.dbt("build")  # type: ignore[attr-defined]
+    return build

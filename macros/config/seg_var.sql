@@ -18,8 +18,9 @@
     {%- set tier_threshold = {'kind': 'positive_number', 'expect': 'a positive number'} -%}
     {%- set peer_columns = ['industry', 'size_band', 'country'] -%}
     {{ return({
-        'source': {'kind': 'one_of', 'options': ['canonical', 'online_retail', 'cdnow'],
-            'expect': "'canonical' (seeds, or files under raw_data_path), 'online_retail' or 'cdnow'"},
+        'source': {'kind': 'one_of', 'options': ['canonical', 'online_retail', 'cdnow', 'warehouse'],
+            'expect': "'canonical' (seeds, or files under raw_data_path), 'online_retail', 'cdnow' or 'warehouse' (tables in raw_schema)"},
+        'raw_schema': {'kind': 'path', 'expect': 'a schema name as a non-empty string'},
         'raw_data_path': path,
         'online_retail_path': path,
         'cdnow_path': path,

@@ -17,13 +17,13 @@
 {%- endmacro %}
 
 {% macro postgres__try_cast_decimal(value, precision, scale) -%}
-    case
+    cast(case
         when {{ full_match('cast(' ~ value ~ ' as text)', "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,4})?'") }}
             then case
                 when abs(round(cast(cast({{ value }} as text) as numeric), {{ scale }})) < 1e{{ precision - scale }}
                     then cast(cast({{ value }} as text) as decimal({{ precision }}, {{ scale }}))
             end
-    end
+    end as decimal({{ precision }}, {{ scale }}))
 {%- endmacro %}
 
 

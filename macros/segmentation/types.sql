@@ -55,3 +55,10 @@
         as decimal(38, 12)
     )
 {%- endmacro %}
+
+
+{#- A sum of exact line amounts, kept as DECIMAL(38,12) (the line amount's type) on every engine:
+    PostgreSQL's sum(numeric) has no declared scale and Spark widens the precision. -#}
+{% macro amount_sum(expression) -%}
+    cast(sum({{ expression }}) as decimal(38, 12))
+{%- endmacro %}

@@ -25,7 +25,7 @@
         {%- set latest = run_query("select coalesce(max(batch_first_row_number), 1) from " ~ this).columns[0].values()[0] -%}
         {%- set flagged = duplicate_lines_changed(latest, compared, raw_columns, raw) -%}
         {#- an update joins every stored row: only run it when a verdict changes -#}
-        {%- if run_query("select count(*) from (" ~ flagged ~ ")").columns[0].values()[0] > 0 -%}
+        {%- if run_query("select count(*) from (" ~ flagged ~ ") as flagged_rows").columns[0].values()[0] > 0 -%}
             update {{ this }} as validated
             set
                 reason = flagged.reason,

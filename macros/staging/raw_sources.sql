@@ -27,6 +27,12 @@
 {% endmacro %}
 
 
+{#- The engines that read raw_data_path files (DuckDB's readers; the Spark adapter adds Parquet). -#}
+{% macro raw_file_engines() %}
+    {{ return(['duckdb', 'spark']) }}
+{% endmacro %}
+
+
 {#- The adapter model of the selected source (var `source`) for an entity. -#}
 {% macro raw_source(entity) -%}
     {{ ref('stg_' ~ seg_var('source') ~ '__' ~ entity) }}
@@ -119,6 +125,13 @@
             {%- endfor %}
         from {{ ref('raw_' ~ entity) }}
     {%- else -%}
+        {%- if target.type not in raw_file_engines() -%}
+            {{ exceptions.raise_compiler_error(
+                "raw_data_path '" ~ folder ~ "': files are read with the engine's own readers, which target '"
+                ~ target.name ~ "' (" ~ target.type ~ ") does not have here. Load the files into tables and use "
+                ~ "--vars '{source: warehouse, raw_schema: <schema>}' (docs/engines.md), or build with --target duckdb."
+            ) }}
+        {%- endif -%}
         {%- set file = find_raw_file(folder, entity) -%}
         {%- if file is none -%}
             select
@@ -189,6 +202,9 @@
         {{ return('online_retail:' ~ seg_var('online_retail_path')) }}
     {%- elif seg_var('source') == 'cdnow' -%}
         {{ return('cdnow:' ~ seg_var('cdnow_path')) }}
+    {%- elif seg_var('source') == 'warehouse' -%}
+        {%- set table = (seg_var('raw_tables') or {}).get('transactions', 'transactions') -%}
+        {{ return('warehouse:' ~ (seg_var('raw_database') or target.database) ~ '.' ~ seg_var('raw_schema') ~ '.' ~ table) }}
     {%- elif seg_var('raw_data_path') is none -%}
         {{ return('seed:raw_transactions') }}
     {%- endif -%}

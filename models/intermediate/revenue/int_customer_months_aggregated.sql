@@ -12,7 +12,7 @@ final as (
     select
         customer_id,
         revenue_month,
-        sum(amount) as revenue,
+        {{ amount_sum('amount') }} as revenue,
         count(distinct case when is_purchase_line then invoice_id end) as orders,
         min(case when is_purchase_line then invoice_date end) as first_purchase_date,
         max(case when is_purchase_line then invoice_date end) as last_purchase_date

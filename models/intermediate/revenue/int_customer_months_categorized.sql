@@ -10,9 +10,9 @@ final as (
     select
         customer_id,
         revenue_month,
-        sum(case when revenue_category = 'conversion' then amount else 0 end) as conversion_revenue,
-        sum(case when revenue_category = 'retention' then amount else 0 end) as retention_revenue,
-        sum(case when revenue_category = 'penetration' then amount else 0 end) as penetration_revenue
+        {{ amount_sum("case when revenue_category = 'conversion' then amount else 0 end") }} as conversion_revenue,
+        {{ amount_sum("case when revenue_category = 'retention' then amount else 0 end") }} as retention_revenue,
+        {{ amount_sum("case when revenue_category = 'penetration' then amount else 0 end") }} as penetration_revenue
     from categorized
     where is_core and {{ incremental_window_filter('revenue_month') }}
     group by customer_id, revenue_month

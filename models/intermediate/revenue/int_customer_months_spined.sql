@@ -36,11 +36,11 @@ joined as (
         spine.first_month,
         spine.last_month,
         spine.acquisition_month,
-        coalesce(customer_months.revenue, 0) as revenue,
+        cast(coalesce(customer_months.revenue, 0) as decimal(38, 12)) as revenue,
         coalesce(customer_months.orders, 0) as orders,
-        coalesce(category_revenue.conversion_revenue, 0) as conversion_revenue,
-        coalesce(category_revenue.retention_revenue, 0) as retention_revenue,
-        coalesce(category_revenue.penetration_revenue, 0) as penetration_revenue
+        cast(coalesce(category_revenue.conversion_revenue, 0) as decimal(38, 12)) as conversion_revenue,
+        cast(coalesce(category_revenue.retention_revenue, 0) as decimal(38, 12)) as retention_revenue,
+        cast(coalesce(category_revenue.penetration_revenue, 0) as decimal(38, 12)) as penetration_revenue
     from spine
     left join customer_months
         on
@@ -55,10 +55,10 @@ joined as (
 final as (
     select
         *,
-        coalesce(
+        cast(coalesce(
             lag(revenue) over (partition by customer_id order by revenue_month),
             0
-        ) as previous_revenue
+        ) as decimal(38, 12)) as previous_revenue
     from joined
 )
 

@@ -88,7 +88,7 @@ windowed as (
         customer_id,
         snapshot_month,
         acquisition_month,
-        sum(revenue) over t12m as t12m_revenue,
+        cast(sum(revenue) over t12m as decimal(38, 12)) as t12m_revenue,
         sum(case when revenue > 0 then 1 else 0 end) over t12m as t12m_active_months,
         sum(orders) over t12m - sum(spanning_orders) over t12m + sum(spanning_delta) over to_date as t12m_orders,
         sum(key_delta) over to_date as product_lines_t12m,

@@ -53,7 +53,7 @@ final as (
         {{ money('t12m_revenue') }} as t12m_revenue,
         t12m_orders,
         t12m_active_months,
-        case when t12m_orders > 0 then {{ ratio('t12m_revenue', 't12m_orders') }} end as aov,
+        {{ ratio('case when t12m_orders > 0 then t12m_revenue end', 't12m_orders') }} as aov,
         tenure_months,
         product_lines_t12m,
         keys_to_date,
