@@ -90,12 +90,12 @@
     - TIMESTAMP: `YYYY-MM-DD HH:MM:SS.ffffff` (digits past the microsecond dropped), taken as local time;
     - TIMESTAMP WITH TIME ZONE: its UTC wall time in that form followed by `Z`, so staging converts it
       to var reporting_timezone like a text value with an offset;
-    - FLOAT / DOUBLE: judged by its exact binary value. A float that is a whole number of 1/4096ths
-      (at most 12 binary, hence decimal, fraction digits) below 1e15 is written with 12 decimals, exactly;
-      any other finite float has more than 12 decimals when written exactly (4.99 is
-      4.99000000000000021316...), so it is written with 60 (enough for staging to see that; tiny ones in
-      exponent form) and staging rejects it as invalid_number; NaN and infinities are written `nan`,
-      `inf`, `-inf` (invalid);
+    - FLOAT / DOUBLE: written as its shortest round-trip decimal text (what DuckDB, Spark and Python's
+      repr print: a double holding 4.99 is `4.99`, 1e20 is `1e+20`), then judged by the text rules (at most
+      12 decimals and 15 integer digits). Our reading of SPEC §1, which names NaN and infinity as the only
+      invalid floats: the exact binary expansion of nearly every decimal price has some 50 digits, so
+      judging that would reject almost every float column. NaN and infinities are written `nan`, `inf`,
+      `-inf` (invalid);
     - every other type as DuckDB prints it (integers and decimals in plain notation, dates `YYYY-MM-DD`).
 -#}
 {% macro default__raw_value_as_text(column) -%}
@@ -104,14 +104,6 @@
         strftime(timezone('UTC', {{ quoted }}), '%Y-%m-%d %H:%M:%S.%f') || 'Z'
     {%- elif column.type.startswith('TIMESTAMP') -%}
         strftime({{ quoted }}, '%Y-%m-%d %H:%M:%S.%f')
-    {%- elif column.type in ['FLOAT', 'DOUBLE', 'REAL'] -%}
-        case
-            when not isfinite({{ quoted }}) then cast({{ quoted }} as varchar)
-            when abs({{ quoted }}) < 1e15 and {{ quoted }} * 4096 = floor({{ quoted }} * 4096)
-                then printf('%.12f', {{ quoted }})
-            when {{ quoted }} != 0 and abs({{ quoted }}) < 1e-12 then printf('%.17e', {{ quoted }})
-            else printf('%.60f', {{ quoted }})
-        end
     {%- else -%}
         cast({{ quoted }} as varchar)
     {%- endif -%}
