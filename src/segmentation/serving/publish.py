@@ -83,6 +83,10 @@ class Publication:
     row_counts: dict[str, int]
     as_of_date: dt.date | None
     seconds: float
+    # A publication written but not swapped in yet (PostgreSQL path): see swap_in.
+    tmp_file: Path | None = None
+    parquet_version: Path | None = None
+    record: dict[str, object] = field(default_factory=dict)
 
 
 def say(message: str) -> None:
@@ -411,3 +415,38 @@ def publish(options: PublishOptions) -> Publication:
         as_of_date=as_of[0],
         seconds=time.monotonic() - started,
     )
+
+
+def swap_in(publication: Publication) -> None:
+    """Swap a written, not yet published copy in (Parquet symlink, then the DuckDB file); removed on failure."""
+    assert publication.tmp_file is not None and publication.parquet_version is not None
+    serving_dir = publication.tmp_file.parent
+    tmp_file, parquet_version = publication.tmp_file, publication.parquet_version
+    swapped = False
+    with publish_lock(serving_dir):
+        try:
+            record = {
+                "publication_id": publication.publication_id,
+                "published_at": publication.published_at.isoformat(),
+                "as_of_date": publication.as_of_date.isoformat() if publication.as_of_date else None,
+                "row_counts": publication.row_counts,
+                **publication.record,
+            }
+            (parquet_version / "_publication.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+            if Path(f"{tmp_file}.wal").exists():
+                raise PublishError(f"the new serving copy {tmp_file} kept a write-ahead log: not swapped in", 2)
+            _fsync(tmp_file)
+            link_tmp = serving_dir / f"{PARQUET_DIR}.tmp-{publication.publication_id}"
+            link_tmp.symlink_to(parquet_version.name)
+            link = serving_dir / PARQUET_DIR
+            if link.exists() and not link.is_symlink():
+                shutil.rmtree(link)
+            os.replace(link_tmp, link)
+            os.replace(tmp_file, serving_dir / SERVING_FILE)
+            swapped = True
+            _fsync(serving_dir)
+        finally:
+            if not swapped:
+                tmp_file.unlink(missing_ok=True)
+                shutil.rmtree(parquet_version, ignore_errors=True)
+        remove_leftovers(serving_dir)
