@@ -109,7 +109,7 @@
                 sign ~ ' || case when ' ~ point ~ " <= 0 then '0.' || repeat('0', cast(-" ~ point ~ ' as integer)) || '
                 ~ significant ~ ' when ' ~ point ~ ' >= ' ~ significant_length ~ ' then ' ~ significant
                 ~ " || repeat('0', cast(" ~ point ~ ' - ' ~ significant_length ~ ' as integer)) else substr('
-                ~ significant ~ ', 1, ' ~ point ~ ") || '.' || substr(" ~ significant ~ ', ' ~ point ~ ' + 1) end',
+                ~ significant ~ ', 1, cast(' ~ point ~ " as integer)) || '.' || substr(" ~ significant ~ ', cast(' ~ point ~ ' + 1 as integer)) end',
                 27, 12
             ) }}
     end
