@@ -52,9 +52,21 @@ class Build:
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
-    """`dbt build` on the embedded demo seeds, once per test session."""
+    """`dbt build` on the embedded demo seeds, once per test session, published at once into a serving folder
+    (`build.serving_dir`): publish audits the build's own run_results.json, which later dbt commands on this
+    build (compile, docs generate) overwrite."""
+    from segmentation.serving.publish import PublishOptions, publish
+
     build = Build(tmp_path_factory.mktemp("demo"))
     build.dbt("build")
+    build.serving_dir = tmp_path_factory.mktemp("serving")  # type: ignore[attr-defined]
+    publish(
+        PublishOptions(
+            serving_dir=build.serving_dir,  # type: ignore[attr-defined]
+            warehouse=build.database,
+            run_results=build.work_dir / "target" / "run_results.json",
+        )
+    )
     yield build
 
 
@@ -72,19 +84,9 @@ def folder_build(tmp_path: Path) -> Callable[..., Build]:
 
 
 @pytest.fixture(scope="session")
-def demo_serving(demo_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo build published (audited by the quality checkpoints) into a serving folder, once per session."""
-    from segmentation.serving.publish import PublishOptions, publish
-
-    serving_dir = tmp_path_factory.mktemp("serving")
-    publish(
-        PublishOptions(
-            serving_dir=serving_dir,
-            warehouse=demo_build.database,
-            run_results=demo_build.work_dir / "target" / "run_results.json",
-        )
-    )
-    return serving_dir
+def demo_serving(demo_build: Build) -> Path:
+    """The demo build's serving folder (published, audited by the quality checkpoints, by demo_build)."""
+    return demo_build.serving_dir  # type: ignore[attr-defined]
 
 
 # --- Engines other than DuckDB (docs/engines.md). The spark helper mirrors these for Spark. ---
