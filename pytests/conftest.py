@@ -41,7 +41,13 @@ class Build:
         self.dbt_vars = dict(dbt_vars or {})
 
     def dbt(self, *args: str, check: bool = True):
-        return run_dbt(list(args), self.database, self.dbt_vars, work_dir=self.work_dir, check=check)
+        try:
+            return run_dbt(list(args), self.database, self.dbt_vars, work_dir=self.work_dir, check=check)
+        finally:
+            # the session's demo build keeps the run_results.json of its `dbt build` (publish audits it)
+            kept = getattr(self, "keep_run_results", None)
+            if kept is not None:
+                (self.work_dir / "target" / "run_results.json").write_bytes(kept)
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         return query(self.database, sql, params)
@@ -59,6 +65,7 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
 
     build = Build(tmp_path_factory.mktemp("demo"))
     build.dbt("build")
+    build.keep_run_results = (build.work_dir / "target" / "run_results.json").read_bytes()  # type: ignore[attr-defined]
     build.serving_dir = tmp_path_factory.mktemp("serving")  # type: ignore[attr-defined]
     publish(
         PublishOptions(
