@@ -70,7 +70,7 @@
 
 
 {#- The select of the warehouse adapter for one entity: source_file, source_row_number and every
-    canonical column as text (null when the table lacks an optional column; no rows when an optional
+    canonical column as text, malformed_row false (a table has no malformed records; null when the table lacks an optional column; no rows when an optional
     table is absent). -#}
 {% macro warehouse_raw_select(entity) -%}
     {%- set columns = raw_columns(entity) -%}
@@ -79,6 +79,7 @@
         select
             cast(null as {{ type_text() }}) as source_file,
             cast(null as bigint) as source_row_number,
+            false as malformed_row,
             {%- for name, required in columns %}
                 cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
@@ -105,6 +106,7 @@
                     {{ collate_binary(name) }} nulls first{{ ',' if not loop.last }}
                 {%- endfor %}
             ) as source_row_number,
+            false as malformed_row,
             {%- for name, required in columns %}
                 {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
