@@ -86,32 +86,43 @@
 {%- endmacro %}
 
 
-{#- The general case of parse_decimal, for a value already known to be in number syntax: the digits
-    without leading and trailing zeros (`significant`), the number of them before the point (`point`,
-    after the exponent), then the exact plain text, cast only when within the SPEC limits. -#}
+{#- The general case of parse_decimal, for a value already known to be in number syntax. Built from plain
+    string functions (split_part, SQL-standard trim of '0', length), each part a small expression over the
+    value, so the whole stays linear in size: an engine without common-subexpression elimination
+    (PostgreSQL, which also copies a CTE column's expression into every use) evaluates a few dozen cheap
+    calls, not nested regexps re-inlined into each other.
+    - `mantissa` / `exponent_text`: the parts before and after `e` (`exponent_text` '' when none);
+      `integer_digits` / `fraction_digits`: the mantissa's digits before and after the point, unsigned;
+    - `nonzero`: the digits (integer then fraction) without leading zeros; `significant`: also without
+      trailing zeros ('' for a zero);
+    - `point`: how many digits of `significant` stand before the decimal point once the exponent is
+      applied (<= 0: it starts after the point); `decimals`: how many stand after it.
+    Within the SPEC limits (point <= 15, decimals <= 12) the value is written as 27 digits, 15 before the
+    point and 12 after it (zeros before `significant` up to its place, zeros after to fill), and cast:
+    the cast is exact by construction. An exponent with more than 9 digits (after its leading zeros) is
+    out of every limit unless the value is zero. -#}
 {% macro parse_decimal_exact(column) -%}
-    {%- set sign = regexp_group(column, "'^([+-]?)'", 1) -%}
-    {%- set int_digits = regexp_group(column, "'^[+-]?([0-9]*)'", 1) -%}
-    {%- set digits = '(' ~ int_digits ~ ' || ' ~ regexp_group(column, "'^[+-]?[0-9]*[.]([0-9]*)'", 1) ~ ')' -%}
-    {%- set exponent_text = regexp_group(column, "'[eE]([+-]?[0-9]+)$'", 1) -%}
-    {%- set exponent_digits = regexp_group(column, "'[eE][+-]?0*([0-9]+)$'", 1) -%}
-    {%- set lead = 'length(' ~ regexp_group(digits, "'^(0*)'", 1) ~ ')' -%}
-    {%- set trail = 'length(' ~ regexp_group(digits, "'(0*)$'", 1) ~ ')' -%}
-    {%- set significant_length = '(length(' ~ digits ~ ') - ' ~ lead ~ ' - ' ~ trail ~ ')' -%}
-    {%- set significant = 'substr(' ~ digits ~ ', ' ~ lead ~ ' + 1, ' ~ significant_length ~ ')' -%}
-    {%- set exponent = '(case when ' ~ exponent_text ~ " = '' then 0 else cast(" ~ exponent_text ~ ' as bigint) end)' -%}
-    {%- set point = '(length(' ~ int_digits ~ ') + ' ~ exponent ~ ' - ' ~ lead ~ ')' -%}
+    {%- set lowered = 'lower(' ~ column ~ ')' -%}
+    {%- set mantissa = 'split_part(' ~ lowered ~ ", 'e', 1)" -%}
+    {%- set exponent_text = 'split_part(' ~ lowered ~ ", 'e', 2)" -%}
+    {%- set integer_digits = "replace(replace(split_part(" ~ mantissa ~ ", '.', 1), '+', ''), '-', '')" -%}
+    {%- set fraction_digits = 'split_part(' ~ mantissa ~ ", '.', 2)" -%}
+    {%- set nonzero = "trim(leading '0' from " ~ integer_digits ~ ' || ' ~ fraction_digits ~ ')' -%}
+    {%- set significant = "trim(trailing '0' from " ~ nonzero ~ ')' -%}
+    {%- set exponent_digits = "trim(leading '0' from replace(replace(" ~ exponent_text ~ ", '+', ''), '-', ''))" -%}
+    {%- set exponent = 'coalesce(cast(nullif(' ~ exponent_text ~ ", '') as bigint), 0)" -%}
+    {%- set point = '(length(' ~ nonzero ~ ') - length(' ~ fraction_digits ~ ') + ' ~ exponent ~ ')' -%}
+    {%- set decimals = '(length(' ~ significant ~ ') - ' ~ point ~ ')' -%}
+    {%- set digits27 = "rpad(repeat('0', cast(15 - " ~ point ~ ' as integer)) || ' ~ significant ~ ", 27, '0')" -%}
     case
-        when {{ lead }} = length({{ digits }}) then {{ try_cast_decimal("'0'", 27, 12) }}
+        when {{ significant }} = '' then cast(0 as {{ exact_number_type() }})
         when length({{ exponent_digits }}) > 9 then null
-        when {{ point }} <= 15 and {{ significant_length }} - {{ point }} <= 12
-            then {{ try_cast_decimal(
-                sign ~ ' || case when ' ~ point ~ " <= 0 then '0.' || repeat('0', cast(-" ~ point ~ ' as integer)) || '
-                ~ significant ~ ' when ' ~ point ~ ' >= ' ~ significant_length ~ ' then ' ~ significant
-                ~ " || repeat('0', cast(" ~ point ~ ' - ' ~ significant_length ~ ' as integer)) else substr('
-                ~ significant ~ ', 1, cast(' ~ point ~ " as integer)) || '.' || substr(" ~ significant ~ ', cast(' ~ point ~ ' + 1 as integer)) end',
-                27, 12
-            ) }}
+        when {{ point }} <= 15 and {{ decimals }} <= 12
+            then cast(
+                case when left({{ column }}, 1) = '-' then '-' else '' end
+                || left({{ digits27 }}, 15) || '.' || right({{ digits27 }}, 12)
+                as {{ exact_number_type() }}
+            )
     end
 {%- endmacro %}
 

@@ -38,8 +38,9 @@ batch as (
 ),
 
 -- raw_types: the column types of a typed (Parquet) input; the parsing macros skip the text checks a
--- typed value always passes (macros/staging/parsing.sql), with the same result.
-cleaned as (
+-- typed value always passes (macros/staging/parsing.sql), with the same result. materialized_cte: on
+-- PostgreSQL each cleaned and parsed value is computed once per row, not at every use (macros/cross_db/).
+cleaned as {{ materialized_cte() }} (
     select
         *,
         {{ clean_text('invoice_id', raw_types.get('invoice_id')) }} as clean_invoice_id,
@@ -53,7 +54,7 @@ cleaned as (
     from batch
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         source_file,
         source_row_number,
