@@ -56,7 +56,12 @@ def check_engine_running(target: str, env: Mapping[str, str]) -> None:
     """Fail fast, with the command that starts it, when the target's engine is a local one that is not up.
 
     Spark: without a master, a dbt-spark session retries for about a minute and ends in a Java stack trace.
+    PostgreSQL: the profile reads libpq's PGHOST / PGPORT; a local server that does not answer there gets the
+    command that starts the project's cluster (dbt alone would say only "connection refused").
     """
+    if target == "postgres":
+        check_postgres_running(env)
+        return
     if target != "spark":
         return
     from urllib.parse import urlparse
@@ -71,6 +76,25 @@ def check_engine_running(target: str, env: Mapping[str, str]) -> None:
             f"dbt target spark: no Spark master answers at {url}. Start the project's cluster with "
             '`make spark-up` (or `eval "$(make -s spark-up)"` to export its settings), then run again.'
         )
+
+
+def check_postgres_running(env: Mapping[str, str]) -> None:
+    """Raise, naming the address and `eval "$(make -s postgres-up)"`, when no local PostgreSQL answers."""
+    import socket
+
+    host = env.get("PGHOST", "127.0.0.1")
+    port = int(env.get("PGPORT", "5432"))
+    if host not in ("127.0.0.1", "localhost"):
+        return  # a remote server: dbt's own connection error names it
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            return
+    raise RuntimeError(
+        f"dbt target postgres: no PostgreSQL server answers at 127.0.0.1:{port} (PGHOST/PGPORT). Start the "
+        'project\'s cluster with `eval "$(make -s postgres-up)"` (it exports PGHOST, PGPORT, PGUSER, PGPASSWORD and '
+        "PGDATABASE), or point PGHOST/PGPORT at a running server, then run again."
+    )
 
 
 def run_dbt(
