@@ -1,9 +1,7 @@
-{{ config(
-    materialized='view',
-    enabled=seg_var('source') == 'warehouse',
-) }}
+{{ config(materialized='view', enabled=seg_var('source') == 'warehouse') }}
 
--- Raw customers rows as text from the warehouse table source('warehouse', 'customers') (macros/staging/warehouse_sources.sql).
+-- Raw customers (optional: no rows when the table is absent) from the warehouse table source('warehouse', 'customers'), every column as
+-- text (macros/staging/warehouse_sources.sql).
 with source as (
     {{ warehouse_raw_select('customers') }}
 )

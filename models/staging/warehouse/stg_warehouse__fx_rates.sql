@@ -1,9 +1,7 @@
-{{ config(
-    materialized='view',
-    enabled=seg_var('source') == 'warehouse',
-) }}
+{{ config(materialized='view', enabled=seg_var('source') == 'warehouse') }}
 
--- Raw fx_rates rows as text from the warehouse table source('warehouse', 'fx_rates') (macros/staging/warehouse_sources.sql).
+-- Raw FX rates (optional: no rows when the table is absent) from the warehouse table source('warehouse', 'fx_rates'), every column as
+-- text (macros/staging/warehouse_sources.sql).
 with source as (
     {{ warehouse_raw_select('fx_rates') }}
 )

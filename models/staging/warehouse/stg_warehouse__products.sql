@@ -1,9 +1,7 @@
-{{ config(
-    materialized='view',
-    enabled=seg_var('source') == 'warehouse',
-) }}
+{{ config(materialized='view', enabled=seg_var('source') == 'warehouse') }}
 
--- Raw products rows as text from the warehouse table source('warehouse', 'products') (macros/staging/warehouse_sources.sql).
+-- Raw products (optional: no rows when the table is absent) from the warehouse table source('warehouse', 'products'), every column as
+-- text (macros/staging/warehouse_sources.sql).
 with source as (
     {{ warehouse_raw_select('products') }}
 )

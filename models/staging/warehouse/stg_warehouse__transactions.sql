@@ -1,9 +1,7 @@
-{{ config(
-    materialized='view',
-    enabled=seg_var('source') == 'warehouse',
-) }}
+{{ config(materialized='view', enabled=seg_var('source') == 'warehouse') }}
 
--- Raw transactions rows as text from the warehouse table source('warehouse', 'transactions') (macros/staging/warehouse_sources.sql).
+-- Raw transactions (required) from the warehouse table source('warehouse', 'transactions'), every column as
+-- text (macros/staging/warehouse_sources.sql).
 with source as (
     {{ warehouse_raw_select('transactions') }}
 )
