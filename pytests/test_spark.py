@@ -1,17 +1,15 @@
 """The project on Spark (`--target spark`): the standalone cluster of `make spark-up` on 127.0.0.1.
 
-What runs here (two dbt processes on Spark, about 6-8 minutes on a 2-core box):
+What runs here (one dbt build on Spark: about 12-14 minutes on the shared 2-core box):
 
 - `dbt build --target spark` on the demo seeds: every seed, model, data test and unit test passes (the same
   nodes and warnings as on DuckDB), and every mart equals the DuckDB build of the same seeds (money within
-  0.01, ratios within 1e-9, the rest exact; pytests/engine_check.py);
-- a warehouse-table input (`source: warehouse`, raw tables in schema `raw`: the seed tables of the first
-  build, named through var `raw_tables`) builds on Spark, and its marts equal DuckDB's on the same tables.
+  0.01, ratios within 1e-9, the rest exact; pytests/engine_check.py), and so do the quarantine counts.
 
-Both builds share one metastore and table folder, one dbt process after the other: the embedded Derby
-metastore takes one JVM at a time, so the test process never opens a Spark session of its own. It reads
-the Parquet files of the tables dbt-spark wrote with DuckDB instead (spark_build.SparkBuild), and copies
-each build's marts into a DuckDB file as soon as that build ends (the next build overwrites them).
+The embedded Derby metastore takes one JVM at a time, so the test process never opens a Spark session of
+its own: it reads the Parquet files of the tables dbt-spark wrote with DuckDB (spark_build.SparkBuild),
+copied into a DuckDB file as soon as the build ends (a later build on the same metastore, e.g. a
+`source: warehouse` build on the seed tables, would overwrite them).
 
 The cluster must be running (`.ci/run` starts it: `eval "$(make -s spark-up)"`); without one these tests
 fail naming the command, they do not skip. The errors that need no cluster: test_spark_errors.py.
@@ -20,7 +18,6 @@ fail naming the command, they do not skip. The errors that need no cluster: test
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,10 +29,6 @@ from conftest import Build
 from engine_check import assert_marts_equal
 from segmentation.engines import spark
 from spark_build import SparkBuild
-
-#: var raw_tables: the demo seed tables in schema raw are the warehouse input of the second build.
-SEED_TABLES = {entity: f"raw_{entity}" for entity in ("transactions", "customers", "products", "fx_rates")}
-WAREHOUSE_VARS = {"source": "warehouse", "raw_schema": "raw", "raw_tables": SEED_TABLES}
 
 
 def run_results(work_dir: Path) -> list[dict[str, Any]]:
@@ -76,7 +69,7 @@ def build_on_spark(build: SparkBuild, *args: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def spark_build(tmp_path_factory: pytest.TempPathFactory, spark_cluster: spark.ClusterSettings) -> SparkBuild:
-    """The metastore and table folder the Spark builds of this module share, one dbt process at a time."""
+    """The metastore and table folder of the Spark build (one dbt process at a time on it)."""
     return SparkBuild(tmp_path_factory.mktemp("spark") / "build")
 
 
@@ -86,28 +79,6 @@ def spark_demo(spark_build: SparkBuild) -> dict[str, Any]:
     demo = build_on_spark(spark_build, "build")
     demo["marts"] = spark_build.snapshot(spark_build.work_dir.parent / "demo_marts")
     return demo
-
-
-@pytest.fixture(scope="session")
-def spark_warehouse(spark_build: SparkBuild, spark_demo: dict[str, Any]) -> dict[str, Any]:
-    """Then source: warehouse on the seed tables the demo build loaded into schema raw (a full refresh: the
-    incremental models were built from the seeds)."""
-    spark_build.dbt_vars = dict(WAREHOUSE_VARS)
-    warehouse = build_on_spark(
-        spark_build, "build", "--full-refresh", "--exclude", "resource_type:seed", "resource_type:unit_test"
-    )
-    warehouse["marts"] = spark_build.snapshot(spark_build.work_dir.parent / "warehouse_marts")
-    return warehouse
-
-
-@pytest.fixture(scope="session")
-def duckdb_warehouse_build(tmp_path_factory: pytest.TempPathFactory, demo_build: Build) -> Build:
-    """DuckDB on the same warehouse tables: a copy of the demo build's database (its raw.raw_* seed tables),
-    built again with source: warehouse."""
-    build = Build(tmp_path_factory.mktemp("duckdb_warehouse"), WAREHOUSE_VARS)
-    shutil.copy(demo_build.database, build.database)
-    build.dbt("build", "--full-refresh", "--exclude", "resource_type:seed", "resource_type:unit_test")
-    return build
 
 
 def failures(results: list[dict[str, Any]]) -> list[str]:
@@ -144,22 +115,3 @@ def test_marts_equal_duckdb(spark_demo: dict[str, Any], demo_build: Build) -> No
 def test_quarantine_equals_duckdb(spark_demo: dict[str, Any], demo_build: Build) -> None:
     sql = "select reason, count(*) from audit.rejected_transactions group by reason order by reason"
     assert spark_demo["marts"].query(sql) == demo_build.query(sql)
-
-
-def test_warehouse_tables_build_and_equal_duckdb(
-    spark_warehouse: dict[str, Any], duckdb_warehouse_build: Build
-) -> None:
-    results = spark_warehouse["results"]
-    assert not failures(results), "\n".join(failures(results))
-    assert kinds(results)["test"] > 50, kinds(results)
-    marts = spark_warehouse["marts"]
-    counts = assert_marts_equal(marts, duckdb_warehouse_build, "spark (source: warehouse)")
-    assert counts["fct_transactions"] > 30000, counts
-    # the rows came from the tables (SPEC §1 table row positions), not from the seeds
-    sql = (
-        "select source_file, count(*), min(source_row_number), max(source_row_number)"
-        " from staging.stg_transactions_validated group by source_file"
-    )
-    rows = marts.query(sql)
-    assert rows == duckdb_warehouse_build.query(sql)
-    assert [row[0] for row in rows] == ["table:raw.raw_transactions"], rows
