@@ -90,42 +90,10 @@
             ) }}
         {%- endif -%}
     {%- endif -%}
-    {%- set seen = {} -%}
-    {%- set duplicates = [] -%}
-    {%- for name in names -%}
-        {%- set key = name | trim | lower -%}
-        {%- if key != '' and key in seen -%}
-            {%- do duplicates.append("'" ~ seen[key] ~ "' (column " ~ (names.index(seen[key]) + 1) ~ ") and '" ~ name ~ "' (column " ~ loop.index ~ ")") -%}
-        {%- elif key != '' -%}
-            {%- do seen.update({key: name}) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- if duplicates -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw file " ~ file ~ " has two columns with the same name (names are compared trimmed and "
-            ~ "case-insensitively): " ~ (duplicates | join('; ')) ~ ". Rename or drop one of them."
-        ) }}
-    {%- endif -%}
     {%- set mapping = {'__width__': names | length} -%}
-    {%- set missing = [] -%}
-    {%- for name, required in raw_columns(entity) -%}
-        {%- if name in seen -%}
-            {%- for written in names -%}
-                {%- if written | trim | lower == name -%}
-                    {%- do mapping.update({name: loop.index}) -%}
-                {%- endif -%}
-            {%- endfor -%}
-        {%- elif required and names | length > 0 -%}
-            {%- do missing.append(name) -%}
-        {%- endif -%}
+    {%- for name, found in canonical_column_map("Raw file " ~ file, names, entity).items() -%}
+        {%- do mapping.update({name: found['index']}) -%}
     {%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw file " ~ file ~ " is missing required column(s): " ~ (missing | join(', '))
-            ~ ". Found columns: " ~ (names | join(', '))
-            ~ ". See SPEC §1 / README 'Use your own data' for the expected " ~ entity ~ " columns."
-        ) }}
-    {%- endif -%}
     {{ return(mapping) }}
 {% endmacro %}
 

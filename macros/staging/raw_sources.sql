@@ -27,6 +27,51 @@
 {% endmacro %}
 
 
+{#-
+    The columns of a raw input mapped to the canonical columns of `entity` (SPEC §1): names are matched
+    trimmed and in lower case, in any order; unknown columns are ignored. `names` are the column names as
+    written, in order; `label` names the input in errors ("Raw file <path>", "Raw table <relation>").
+    Returns {canonical name: {'column': the name as written, 'index': its 1-based position}}. A name
+    written twice (`Invoice_ID` and `invoice_id `) or a missing required column stops the build; an input
+    with no columns at all (an empty optional CSV file) maps to nothing. One macro for files and tables.
+-#}
+{% macro canonical_column_map(label, names, entity) %}
+    {%- set seen = {} -%}
+    {%- set duplicates = [] -%}
+    {%- for name in names -%}
+        {%- set key = name | trim | lower -%}
+        {%- if key != '' and key in seen -%}
+            {%- do duplicates.append("'" ~ seen[key]['column'] ~ "' (column " ~ seen[key]['index'] ~ ") and '" ~ name ~ "' (column " ~ loop.index ~ ")") -%}
+        {%- elif key != '' -%}
+            {%- do seen.update({key: {'column': name, 'index': loop.index}}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if duplicates -%}
+        {{ exceptions.raise_compiler_error(
+            label ~ " has two columns with the same name (names are compared trimmed and "
+            ~ "case-insensitively): " ~ (duplicates | join('; ')) ~ ". Rename or drop one of them."
+        ) }}
+    {%- endif -%}
+    {%- set mapping = {} -%}
+    {%- set missing = [] -%}
+    {%- for name, required in raw_columns(entity) -%}
+        {%- if name in seen -%}
+            {%- do mapping.update({name: seen[name]}) -%}
+        {%- elif required and names | length > 0 -%}
+            {%- do missing.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            label ~ " is missing required column(s): " ~ (missing | join(', '))
+            ~ ". Found columns: " ~ (names | join(', '))
+            ~ ". See SPEC §1 / README 'Use your own data' for the expected " ~ entity ~ " columns."
+        ) }}
+    {%- endif -%}
+    {{ return(mapping) }}
+{% endmacro %}
+
+
 {#- The engines that read raw_data_path files (DuckDB's readers; the Spark adapter adds Parquet). -#}
 {% macro raw_file_engines() %}
     {{ return(['duckdb', 'spark']) }}
@@ -75,33 +120,20 @@
 
 
 {#-
-    Map the file's header to the canonical columns (case-insensitive, trimmed): {name: {column, type}}.
-    A missing required column stops the run with an error naming the file and the column(s).
+    Map a typed file's columns to the canonical columns (canonical_column_map): {name: {column, type}}.
 -#}
 {% macro raw_file_column_map(file, entity) %}
     {%- set described = run_query("describe select * from " ~ raw_file_reader(file)) -%}
-    {%- set present = {} -%}
+    {%- set names = [] -%}
     {%- set types = {} -%}
     {%- for row in described.rows -%}
-        {%- do present.update({row[0] | trim | lower: row[0]}) -%}
+        {%- do names.append(row[0]) -%}
         {%- do types.update({row[0]: row[1] | upper}) -%}
     {%- endfor -%}
-    {%- set missing = [] -%}
     {%- set mapping = {} -%}
-    {%- for name, required in raw_columns(entity) -%}
-        {%- if name in present -%}
-            {%- do mapping.update({name: {'column': present[name], 'type': types[present[name]]}}) -%}
-        {%- elif required -%}
-            {%- do missing.append(name) -%}
-        {%- endif -%}
+    {%- for name, found in canonical_column_map("Raw file " ~ file, names, entity).items() -%}
+        {%- do mapping.update({name: {'column': found['column'], 'type': types[found['column']]}}) -%}
     {%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw file " ~ file ~ " is missing required column(s): " ~ (missing | join(', '))
-            ~ ". Found columns: " ~ (present.values() | list | join(', '))
-            ~ ". See SPEC §1 / README 'Use your own data' for the expected " ~ entity ~ " columns."
-        ) }}
-    {%- endif -%}
     {{ return(mapping) }}
 {% endmacro %}
 

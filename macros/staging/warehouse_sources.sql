@@ -35,42 +35,24 @@
 {% endmacro %}
 
 
-{#- {canonical column name: the table's column name} (names matched case-insensitively after trimming); a
-    missing required column stops the run naming the table and the column(s). -#}
+{#- {canonical column name: the table's column name} (canonical_column_map in raw_sources.sql: names
+    matched case-insensitively after trimming; a duplicate name or a missing required column stops the run
+    naming the table and the column(s)). -#}
 {% macro warehouse_column_map(relation, entity) %}
-    {%- set present = {} -%}
+    {%- set names = [] -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- set key = column.name | trim | lower -%}
-        {%- if key in present -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table " ~ relation ~ " has two columns named '" ~ key ~ "' (" ~ present[key] ~ ", " ~ column.name
-                ~ "): keep one."
-            ) }}
-        {%- endif -%}
-        {%- do present.update({key: column.name}) -%}
+        {%- do names.append(column.name) -%}
     {%- endfor -%}
     {%- set mapping = {} -%}
-    {%- set missing = [] -%}
-    {%- for name, required in raw_columns(entity) -%}
-        {%- if name in present -%}
-            {%- do mapping.update({name: present[name]}) -%}
-        {%- elif required -%}
-            {%- do missing.append(name) -%}
-        {%- endif -%}
+    {%- for name, found in canonical_column_map("Raw table " ~ relation, names, entity).items() -%}
+        {%- do mapping.update({name: found['column']}) -%}
     {%- endfor -%}
-    {%- if missing -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw table " ~ relation ~ " is missing required column(s): " ~ (missing | join(', '))
-            ~ ". Found columns: " ~ (present.values() | list | join(', '))
-            ~ ". See SPEC §1 for the expected " ~ entity ~ " columns."
-        ) }}
-    {%- endif -%}
     {{ return(mapping) }}
 {% endmacro %}
 
 
-{#- The select of the warehouse adapter for one entity: source_file, source_row_number and every
-    canonical column as text (null when the table lacks an optional column; no rows when an optional
+{#- The select of the warehouse adapter for one entity: source_file, source_row_number, malformed_row
+    (always false: a table has no malformed records) and every canonical column as text (null when the table lacks an optional column; no rows when an optional
     table is absent). -#}
 {% macro warehouse_raw_select(entity) -%}
     {%- set columns = raw_columns(entity) -%}
@@ -79,6 +61,7 @@
         select
             cast(null as {{ type_text() }}) as source_file,
             cast(null as bigint) as source_row_number,
+            false as malformed_row,
             {%- for name, required in columns %}
                 cast(null as {{ type_text() }}) as {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}
@@ -105,6 +88,7 @@
                     {{ collate_binary(name) }} nulls first{{ ',' if not loop.last }}
                 {%- endfor %}
             ) as source_row_number,
+            false as malformed_row,
             {%- for name, required in columns %}
                 {{ name }}{{ ',' if not loop.last }}
             {%- endfor %}

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from segmentation.serving import DEFAULT_SERVING_DIR, SERVING_FILE
+from segmentation.serving import SERVING_FILE, add_serving_dir_option
 
 DESCRIPTION = f"""\
 Serve the revenue segmentation dashboard (Streamlit) on http://127.0.0.1:PORT. It reads the published
@@ -83,12 +83,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--serving-dir",
-        type=Path,
-        default=DEFAULT_SERVING_DIR,
-        metavar="DIR",
-        help="folder of the serving copy written by `segmentation publish` (default warehouse/serving)",
-    )
+    add_serving_dir_option(parser, "written by `segmentation publish`")
     parser.add_argument("--port", type=int, default=8501, metavar="P", help="port on 127.0.0.1 (default 8501)")
     parser.set_defaults(handler=run)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +48,15 @@ PUBLISHED_TABLES: tuple[PublishedTable, ...] = (
 
 def serving_file(serving_dir: Path | str) -> Path:
     return Path(serving_dir) / SERVING_FILE
+
+
+def add_serving_dir_option(parser: argparse.ArgumentParser, purpose: str) -> None:
+    """The `--serving-dir DIR` option of the commands that write or read the serving copy."""
+    parser.add_argument(
+        "--serving-dir",
+        type=Path,
+        default=DEFAULT_SERVING_DIR,
+        metavar="DIR",
+        help=f"folder of the serving copy {purpose} (default warehouse/serving): "
+        f"DIR/{SERVING_FILE}, DIR/{PARQUET_DIR}/",
+    )

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from segmentation import PROJECT_DIR
-from segmentation.serving import DEFAULT_SERVING_DIR, PARQUET_DIR, PUBLISHED_TABLES, SERVING_FILE, STORAGE_VERSION
+from segmentation.serving import PARQUET_DIR, PUBLISHED_TABLES, SERVING_FILE, STORAGE_VERSION, add_serving_dir_option
 
 DESCRIPTION = f"""\
 Publish the BI-facing marts of a built warehouse to a serving copy that BI tools and the dashboard read,
@@ -120,13 +120,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="T",
         help="dbt profile target that was built (default $DBT_TARGET, else the profile's default: dev = DuckDB)",
     )
-    parser.add_argument(
-        "--serving-dir",
-        type=Path,
-        default=DEFAULT_SERVING_DIR,
-        metavar="DIR",
-        help=f"folder of the serving copy (default warehouse/serving): DIR/{SERVING_FILE}, DIR/{PARQUET_DIR}/",
-    )
+    add_serving_dir_option(parser, "to write")
     parser.add_argument(
         "--database",
         type=Path,
