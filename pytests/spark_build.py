@@ -4,7 +4,9 @@ Each build has its own metastore and table folder (SPARK_METASTORE_DIR / SPARK_W
 work dir), so builds never share state with a developer's `warehouse/spark` or with each other. The
 tables dbt-spark writes are Parquet folders (`<warehouse>/<schema>.db/<table>/`); `query` reads them with
 an in-memory DuckDB (a view per table, in a schema of the same name), so the DuckDB comparison helpers
-run unchanged and no second Spark driver competes for the cluster's cores.
+run unchanged, no second Spark driver competes for the cluster's cores, and the test process never
+holds the embedded (Derby) metastore, which takes one JVM at a time. `snapshot` copies the tables into a
+DuckDB file, for a later dbt run on the same metastore overwrites them.
 """
 
 from __future__ import annotations
@@ -52,54 +54,27 @@ class SparkBuild(Build):
                     found[(schema_dir.name.removesuffix(".db"), table_dir.name)] = table_dir
         return found
 
+    def _attach_tables(self, connection: duckdb.DuckDBPyConnection, kind: str = "view") -> None:
+        """A view (or table copy) per Spark table, in a schema of the same name."""
+        for (schema, table), folder in self.tables().items():
+            connection.execute(f'create schema if not exists "{schema}"')
+            partitioned = any(path.is_dir() and "=" in path.name for path in folder.iterdir())
+            files = f"{folder}/**/*.parquet" if partitioned else f"{folder}/*.parquet"
+            connection.execute(
+                f'create {kind} "{schema}"."{table}" as select * from read_parquet(\'{files}\', '
+                f"hive_partitioning = {str(partitioned).lower()})"
+            )
+
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         with duckdb.connect() as connection:
-            for (schema, table), folder in self.tables().items():
-                connection.execute(f'create schema if not exists "{schema}"')
-                partitioned = any(path.is_dir() and "=" in path.name for path in folder.iterdir())
-                files = f"{folder}/**/*.parquet" if partitioned else f"{folder}/*.parquet"
-                connection.execute(
-                    f'create view "{schema}"."{table}" as select * from read_parquet(\'{files}\', '
-                    f"hive_partitioning = {str(partitioned).lower()})"
-                )
+            self._attach_tables(connection)
             return connection.execute(sql, params or []).fetchall()
 
-
-class SparkReader:
-    """A Spark session of the test process on the same cluster, metastore and warehouse as a SparkBuild
-    (after dbt has finished: the embedded metastore takes one process at a time). For views, which have
-    no files of their own; tables are read without a JVM by SparkBuild.query."""
-
-    def __init__(self, build: SparkBuild) -> None:
-        import os
-
-        from pyspark.sql import SparkSession
-
-        env = build.env
-        os.environ["SPARK_LOCAL_IP"] = spark.LOOPBACK
-        builder = SparkSession.builder.appName("segmentation-tests").master(env["SPARK_MASTER_URL"])
-        settings = {
-            "spark.driver.host": spark.LOOPBACK,
-            "spark.driver.bindAddress": spark.LOOPBACK,
-            "spark.ui.enabled": "false",
-            "spark.ui.showConsoleProgress": "false",
-            "spark.driver.memory": "1g",
-            "spark.executor.memory": env["SPARK_EXECUTOR_MEMORY"],
-            "spark.cores.max": env["SPARK_EXECUTOR_CORES"],
-            "spark.sql.shuffle.partitions": env["SPARK_SHUFFLE_PARTITIONS"],
-            "spark.sql.session.timeZone": "UTC",
-            "spark.sql.warehouse.dir": env["SPARK_WAREHOUSE_DIR"],
-            "spark.hadoop.javax.jdo.option.ConnectionURL": (
-                f"jdbc:derby:;databaseName={env['SPARK_METASTORE_DIR']}/metastore_db;create=true"
-            ),
-            "spark.driver.extraJavaOptions": f"-Dderby.system.home={env['SPARK_METASTORE_DIR']}",
-        }
-        for key, value in settings.items():
-            builder = builder.config(key, value)
-        self.session = builder.enableHiveSupport().getOrCreate()
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self.session.sql(sql).collect()]
-
-    def close(self) -> None:
-        self.session.stop()
+    def snapshot(self, work_dir: Path) -> Build:
+        """Copy every table of this build, as it is now, into a DuckDB file: a `Build` to query later (a next
+        dbt run on this metastore overwrites the tables)."""
+        work_dir.mkdir(parents=True, exist_ok=True)
+        copy = Build(work_dir)
+        with duckdb.connect(str(copy.database)) as connection:
+            self._attach_tables(connection, kind="table")
+        return copy

@@ -15,7 +15,7 @@
 
 {#- Spark: a seed table is Parquet files written in file order (one file per load: the seed loader reads
     the CSV as one partition); rows are ordered by file (write time, then name) and the Parquet reader's
-    hidden row index within it. -#}
+    hidden row index within it. A bigint as on the other engines (Spark's row_number() is an int). -#}
 {% macro spark__insertion_position() -%}
-    row_number() over (order by _metadata.file_modification_time, _metadata.file_name, _metadata.row_index)
+    cast(row_number() over (order by _metadata.file_modification_time, _metadata.file_name, _metadata.row_index) as bigint)
 {%- endmacro %}

@@ -16,10 +16,7 @@
 {%- endmacro %}
 
 {% macro spark__seed_column_type(data_type) -%}
-    {%- if (data_type | trim | lower) in ['varchar', 'text', 'character varying'] -%}
-        {{ return('string') }}
-    {%- endif -%}
-    {{ return(data_type) }}
+    {{ return(segmentation.contract_type(data_type)) }}
 {%- endmacro %}
 
 {% macro spark_seed_literal(value) -%}

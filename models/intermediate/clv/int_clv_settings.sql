@@ -9,7 +9,7 @@ with as_of as (
 final as (
     select
         as_of_date,
-        cast({{ seg_var_sql('clv_horizon_weeks') }} as double precision) as horizon_weeks,
+        cast({{ seg_var_sql('clv_horizon_weeks') }} as {{ type_double() }}) as horizon_weeks,
         cast({{ seg_var_sql('clv_min_accounts') }} as bigint) as min_accounts,
         cast({{ seg_var_sql('clv_max_iterations') }} as bigint) as max_iterations
     from as_of

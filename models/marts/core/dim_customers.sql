@@ -43,8 +43,8 @@ clv as (
     {%- else %}
         select
             cast(null as {{ dbt.type_string() }}) as customer_id,
-            cast(null as double precision) as p_alive,
-            cast(null as double precision) as expected_purchases,
+            cast(null as {{ type_double() }}) as p_alive,
+            cast(null as {{ type_double() }}) as expected_purchases,
             {{ money('null') }} as predicted_revenue,
             cast(null as {{ dbt.type_string() }}) as churn_risk
         where false

@@ -12,7 +12,7 @@ with validated as (
 
 final as (
     select
-        source_row_number as transaction_key,
+        cast(source_row_number as bigint) as transaction_key,
         source_file,
         source_row_number,
         invoice_id,
