@@ -3,17 +3,20 @@
 The demo transactions are split in two batches: the history (everything before the last two months,
 minus some lines of its last month held back as late arrivals) and the rest, appended to the same file.
 The appended batch also carries the cases where earlier rows of the marts change: a duplicate of a
-staged line with a lower line_number (the staged line becomes the rejected one), an account returning
-after months of silence (gap months before the lookback window appear), an account whose history nets
-to <= 0 buying for the first time (its acquisition_month moves on every earlier row) and a new account.
-Every `marts.*` table of the incremental warehouse must equal, row for row (EXCEPT ALL both ways), the
-one of a warehouse built from scratch on the final file; also after as_of_date moves back. A line that
-arrives later than the lookback window fails the build instead of giving wrong marts.
+staged line with a lower line_number (the staged line becomes the rejected one), a duplicate with a higher
+line_number (the new row is rejected), an account returning after months of silence (gap months before
+the lookback window appear), an account whose history nets to <= 0 buying for the first time (its
+acquisition_month moves on every earlier row) and a new account. Every `marts.*` table of the incremental
+warehouse must equal, row for row (EXCEPT ALL both ways), the one of a warehouse built from scratch on the
+final file. A run whose settings differ from the ones the incremental models were built with, or whose
+as_of_date moves back before lines already in them, stops and names `dbt build --full-refresh`; a line
+that arrives later than the lookback window fails the build instead of giving wrong marts.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -39,6 +42,7 @@ class Batches:
     history: list[list[str]]
     appended: list[list[str]]
     demoted_invoice: str
+    kept_invoice: str
     returning_customer: str
 
 
@@ -63,6 +67,11 @@ def make_batches() -> Batches:
     # A duplicate of a staged history line (same values), with a lower line_number: it takes its place.
     original = next(r for r in history if _month(r) == LATE_MONTH and r[1] == "2" and r[2] and r[7] == "USD")
     appended.append([original[0], "1", *original[2:]])
+    # A duplicate of another staged line with a higher line_number (and `1.0` for `1`): the new row is rejected.
+    kept = next(
+        r for r in history if _month(r) == LATE_MONTH and r[1] == "1" and r[2] and r[5] == "1" and r[0] != original[0]
+    )
+    appended.append([kept[0], "99", kept[2], kept[3], kept[4], "1.0", kept[6], kept[7]])
 
     # An account silent for months comes back: its gap months, before the lookback window, appear.
     core = {row[0] for row in _read("raw_products.csv") if row[3] == "true"}
@@ -78,7 +87,7 @@ def make_batches() -> Batches:
     appended.append(["INC-FIRST", "1", "C-INC-1", "2025-11-20", PRODUCT, "2", "50.00", "USD"])
     # A new account.
     appended.append(["INC-NEW", "1", "C-INC-2", "2025-12-01 09:00:00", PRODUCT, "1", "75.00", "USD"])
-    return Batches(history, appended, original[0], returning)
+    return Batches(history, appended, original[0], kept[0], returning)
 
 
 def write_raw(folder: Path, rows: list[list[str]]) -> Path:
@@ -131,6 +140,11 @@ def full(tmp_path_factory: pytest.TempPathFactory, batches: Batches) -> Build:
     return full_refresh(tmp_path_factory.mktemp("full"), batches.history + batches.appended)
 
 
+def settings_digest_part(name: str, value: str) -> str:
+    """One part of the incremental models' settings_digest (macro incremental_settings_digest)."""
+    return hashlib.md5(f"{name}={value}".encode()).hexdigest()[:8]
+
+
 def copy_build(source: Build, work: Path, **dbt_vars: object) -> Build:
     """A copy of a built warehouse and its raw folder, to go on from it independently."""
     raw = work / "raw"
@@ -138,17 +152,26 @@ def copy_build(source: Build, work: Path, **dbt_vars: object) -> Build:
     build = Build(work, {**source.dbt_vars, "raw_data_path": str(raw), **dbt_vars})
     shutil.copyfile(source.database, build.database)
     # The copy reads the same rows from its own folder: record that as the input the incremental models
-    # were built from (else they re-process everything, as for any other input).
+    # were built from (the raw input part of their settings_digest; else they refuse to run incrementally).
     old, new = str(source.work_dir / "raw"), str(raw)
+    old_part = settings_digest_part("raw input", f"{old}/transactions.csv")
+    new_part = settings_digest_part("raw input", f"{new}/transactions.csv")
     with duckdb.connect(str(build.database)) as connection:
         connection.execute(
             "update staging.stg_transactions_validated set source_file = replace(source_file, ?, ?)", [old, new]
         )
         tables = connection.execute(
-            "select schema_name, table_name, comment from duckdb_tables() where comment like '%input=%'"
+            "select table_schema, table_name from information_schema.columns where column_name = 'settings_digest'"
         ).fetchall()
-        for schema, table, comment in tables:
-            connection.execute(f"comment on table {schema}.{table} is '{comment.replace(old, new)}'")
+        for schema, table in tables:
+            if connection.execute(
+                "select table_type from information_schema.tables where table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchone() == ("BASE TABLE",):
+                connection.execute(
+                    f"update {schema}.{table} set settings_digest = replace(settings_digest, ?, ?)",
+                    [old_part, new_part],
+                )
     return build
 
 
@@ -170,6 +193,13 @@ def test_the_batch_exercises_the_edge_cases(incremental: Build, batches: Batches
         [batches.demoted_invoice],
     )
     assert [row[0] for row in demoted] == ["duplicate_line"] and demoted[0][1] != "1"
+    # the new duplicate with a higher line_number is the rejected one; the staged line stays
+    kept = incremental.query(
+        "select line_number, quantity from audit.rejected_transactions"
+        " where invoice_id = ? and reason = 'duplicate_line'",
+        [batches.kept_invoice],
+    )
+    assert kept == [("99", "1.0")]
     # gap months before the lookback window were added for the returning account
     gap = incremental.scalar(
         f"select count(*) from marts.fct_customer_months where customer_id = '{batches.returning_customer}'"
@@ -183,11 +213,40 @@ def test_the_batch_exercises_the_edge_cases(incremental: Build, batches: Batches
     assert [str(row[0]) for row in acquired] == ["2025-11-01"]
 
 
-def test_as_of_date_moving_back_equals_full_refresh(incremental: Build, batches: Batches, tmp_path: Path) -> None:
+def test_as_of_date_moving_back_stops_until_full_refresh(incremental: Build, batches: Batches, tmp_path: Path) -> None:
+    """as_of_date before lines already in the incremental models: the run stops and names the fix; the full
+    refresh it names equals a build from scratch."""
     moved = copy_build(incremental, tmp_path / "moved", as_of_date="2025-11-15")
-    moved.dbt("build")
+    result = moved.dbt("build", check=False)
+    assert result.returncode != 0
+    assert "after this run's as_of_date 2025-11-15 (as_of_date moved back)" in result.stdout
+    assert "rebuild with `dbt build --full-refresh`" in result.stdout
+    refused = r"ERROR creating sql incremental model intermediate\.int_customer_months_aggregated\b"
+    assert re.search(refused, result.stdout)
+    moved.dbt("build", "--full-refresh")
     reference = full_refresh(tmp_path / "reference", batches.history + batches.appended, as_of_date="2025-11-15")
     assert_same_marts(moved, reference)
+
+
+def test_settings_change_stops_the_incremental_run(incremental: Build, tmp_path: Path) -> None:
+    """Another penetration_grain: the month-grain models were built with the old one. They stop, naming the
+    setting and the fix, rather than mix rows of both (staging does not depend on it and runs)."""
+    changed = copy_build(incremental, tmp_path / "changed", penetration_grain="product")
+    result = changed.dbt("build", check=False)
+    assert result.returncode != 0
+    assert "was built with other settings (changed: penetration_grain)" in result.stdout
+    assert "rebuild with `dbt build --full-refresh`" in result.stdout
+    assert re.search(r"OK created sql incremental model staging\.stg_transactions_validated\b", result.stdout)
+    refused = r"ERROR creating sql incremental model intermediate\.int_customer_months_aggregated\b"
+    assert re.search(refused, result.stdout)
+    # a changed reference relation is named too
+    products = changed.work_dir / "raw" / "products.csv"
+    rows = products.read_text(encoding="utf-8").splitlines()
+    products.write_text("\n".join([*rows, "ZZ-NEW,A new product,Widgets,true"]) + "\n", encoding="utf-8")
+    grain_back = Build(changed.work_dir, {**changed.dbt_vars, "penetration_grain": "product_line"})
+    result = grain_back.dbt("build", check=False)
+    assert result.returncode != 0
+    assert "was built with other settings (changed: products)" in result.stdout
 
 
 def test_line_later_than_the_lookback_fails_the_build(incremental: Build, batches: Batches, tmp_path: Path) -> None:

@@ -1,258 +1,188 @@
 {#-
-    Incremental models: what an incremental run re-processes, and when it re-processes everything.
+    Incremental models: what an incremental run re-processes, and when it refuses to run.
 
-    Staging (stg_transactions_validated) adds the raw rows appended since the last run: the raw input is
-    append-only. The models at month grain (fct_transactions, the per-month aggregates) re-process a window
-    of recent months: a pre-hook deletes the model's rows from `cutoff` on, and the model's SQL, filtered
-    with the same cutoff, inserts them again (strategy `append`). The cutoff is the same for every model:
+    The strategies are the adapters' own (macros/cross_db/incremental_strategy.sql): `delete+insert` on
+    DuckDB and PostgreSQL, `insert_overwrite` of month partitions on Spark. No hooks, no state outside the
+    models' own rows.
 
-        cutoff = (month of the previous run's as_of_date) - incremental_lookback_months
+    The models at month grain (fct_transactions and the per-month aggregates) re-process the months from a
+    cutoff on, derived from the rows already in the model (the standard is_incremental() pattern):
 
-    Every incremental model records, as its table comment, the settings its rows depend on and the
-    as_of_date it was built with (incremental_record_settings). When the settings differ (another raw
-    input, reporting currency, penetration grain or duplicate rule, other products or FX rates) or
-    as_of_date moved back, the cutoff is the first month: everything is re-processed, without a flag.
-    So within an incremental run lines are only added, in months >= cutoff, and then (docs/performance.md
-    has the column-by-column argument) a line's category, an account's acquisition_month and the first
-    month it bought a penetration key only change in months >= cutoff too: the result equals a full
-    refresh. fct_customer_months also rewrites the accounts whose earlier rows change
-    (incremental_delete_customer_months).
+        cutoff = (latest revenue_month in {{ this }}) - incremental_lookback_months
 
-    Lines that arrive later than the lookback window are not picked up: the test
-    assert_fct_transactions_match_staged_lines fails the build (rebuild with `dbt build --full-refresh`).
+    Their batch holds every row of each month from the cutoff on (they are recomputed from complete
+    upstream tables), and the strategy replaces exactly those months (`unique_key='revenue_month'`, or the
+    `revenue_month` partitions). Within an incremental run lines are only added, in months >= cutoff (the
+    test assert_fct_transactions_match_staged_lines fails the build otherwise), so a line's category, an
+    account's acquisition_month and the first month it bought a penetration key only change in those
+    months too: the result equals a full refresh (docs/performance.md has the column-by-column argument).
+
+    What the rows depend on besides the lines is checked at the start of every incremental run, from the
+    model's own rows:
+    - `settings_digest`, a narrow column of every incremental model: one 8-hex-digit hash per setting
+      (reporting_currency, reporting_timezone, drop_duplicate_lines, products, FX rates; staging also the
+      raw input identity, the models downstream penetration_grain). When it differs from this run's, the
+      run stops with an error naming the settings that changed and the fix, `dbt build --full-refresh`:
+      rows built with other settings are never mixed with new ones.
+    - as_of_date moving back: the latest line date stored (fct_transactions.invoice_date, the aggregates'
+      last_line_date) must be on or before this run's as_of_date; otherwise the run stops (lines would have
+      to leave months the batch may not cover).
 -#}
 
-{#- The config of the incremental models at month grain: strategy `append` after `pre_hook` deleted what
-    the run re-computes (by default the months from the cutoff on), schema changes fail, and the post-hook
-    records the settings the rows were built with. -#}
-{% macro incremental_model_config(pre_hook="{{ incremental_delete_window('revenue_month') }}") %}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook=pre_hook,
-        post_hook="{{ incremental_record_settings() }}",
+{#- config() of the month-grain incremental models. -#}
+{% macro incremental_month_config() %}
+    {{ config(**incremental_config('revenue_month', 'revenue_month')) }}
+{% endmacro %}
+
+
+{#- The settings the incremental models' rows depend on besides the lines: [(name, value), ...].
+    Staging (`staging`): the raw input it reads (raw_transactions_identity: the file, seed or table), not
+    penetration_grain. The models downstream: penetration_grain, not the raw input's name, so that the
+    marts of the same lines read from another folder are identical, settings_digest included (staging
+    refuses another input, and assert_fct_transactions_match_staged_lines fails on lines that differ). -#}
+{% macro incremental_settings(staging=false) %}
+    {%- set products = ref('stg_products') -%}
+    {%- set fx_rates = ref('stg_fx_rates') -%}
+    {%- set settings = [] -%}
+    {%- if staging -%}
+        {%- do settings.append(('raw input', raw_transactions_identity())) -%}
+    {%- endif -%}
+    {%- do settings.append(('reporting_currency', seg_var('reporting_currency'))) -%}
+    {%- do settings.append(('reporting_timezone', seg_var('reporting_timezone'))) -%}
+    {%- if not staging -%}
+        {%- do settings.append(('penetration_grain', seg_var('penetration_grain'))) -%}
+    {%- endif -%}
+    {%- do settings.append(('drop_duplicate_lines', seg_var('drop_duplicate_lines'))) -%}
+    {#- Reference data, read whole (small relations) and sorted in Python: the same on every engine. -#}
+    {%- set product_rows = run_query(
+        'select product_id, product_line, is_core from ' ~ products
+    ).rows | map('join', '|') | sort | join(',') -%}
+    {%- set fx_rows = run_query(
+        'select month, currency, rate_to_reporting from ' ~ fx_rates
+    ).rows | map('join', '|') | sort | join(',') -%}
+    {%- do settings.append(('products', product_rows)) -%}
+    {%- do settings.append(('FX rates', fx_rows)) -%}
+    {{ return(settings) }}
+{% endmacro %}
+
+
+{#- The settings digest stored in every row of an incremental model: 8 hex digits of md5 per setting,
+    joined with '.'; '' when parsing. -#}
+{% macro incremental_settings_digest(staging=false) %}
+    {#- a unit test renders the model with its given inputs only: no digest there -#}
+    {%- if model.resource_type == 'unit_test' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {#- ref() before the guard, so that dbt records the dependencies when it parses the model -#}
+    {%- set products, fx_rates = ref('stg_products'), ref('stg_fx_rates') -%}
+    {#- '' when parsing, or compiling before the reference relations exist (`dbt compile`, sqlfluff) -#}
+    {%- if not execute or load_relation(products) is none or load_relation(fx_rates) is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for name, value in incremental_settings(staging) -%}
+        {%- do parts.append(local_md5(name ~ '=' ~ value)[:8]) -%}
+    {%- endfor -%}
+    {{ return(parts | join('.')) }}
+{% endmacro %}
+
+
+{#- The error of an incremental run that would mix rows built differently. -#}
+{% macro incremental_refuse(what) %}
+    {{ exceptions.raise_compiler_error(
+        "Incremental model " ~ this ~ " was built with " ~ what ~ ". Its rows cannot be mixed with this run's:"
+        ~ " rebuild with `dbt build --full-refresh`."
     ) }}
 {% endmacro %}
 
 
-{#- What the incremental models' rows depend on besides the appended lines, as one text. Each incremental
-    model records it as its table comment (post-hook incremental_record_settings); a run whose settings
-    differ re-processes everything. -#}
-{% macro incremental_settings() %}
-    {%- set products = ref('stg_products') -%}
-    {%- set fx_rates = ref('stg_fx_rates') -%}
-    {%- if not execute -%}
-        {{ return('') }}
+{#- On an incremental run, stop when the stored settings_digest (`stored`, one distinct value) differs
+    from this run's, naming the settings that changed. -#}
+{% macro incremental_check_settings(stored, staging=false) %}
+    {%- set settings = incremental_settings(staging) -%}
+    {%- set current = incremental_settings_digest(staging) -%}
+    {%- if stored | length != 1 or stored[0] != current -%}
+        {%- set old_parts = (stored[0] if stored | length == 1 else '').split('.') -%}
+        {%- set changed = [] -%}
+        {%- for name, value in settings -%}
+            {%- if old_parts | length != settings | length
+                   or old_parts[loop.index0] != current.split('.')[loop.index0] -%}
+                {%- do changed.append(name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ incremental_refuse('other settings (changed: ' ~ (changed | join(', ') or 'unknown') ~ ')') }}
     {%- endif -%}
-    {%- set query -%}
-        select
-            (
-                select md5(coalesce({{ dbt.listagg(
-                    "concat_ws('|', product_id, product_line, is_core)", "','", "order by " ~ collate_binary('product_id')
-                ) }}, ''))
-                from {{ products }}
-            ),
-            (
-                select md5(coalesce({{ dbt.listagg(
-                    "concat_ws('|', month, currency, rate_to_reporting)", "','", "order by month, " ~ collate_binary('currency')
-                ) }}, ''))
-                from {{ fx_rates }}
-            )
-    {%- endset -%}
-    {%- set row = run_query(query).rows[0] -%}
-    {%- set parts = [
-        'input=' ~ raw_transactions_identity(),
-        'reporting_currency=' ~ seg_var('reporting_currency'),
-        'penetration_grain=' ~ seg_var('penetration_grain'),
-        'drop_duplicate_lines=' ~ seg_var('drop_duplicate_lines'),
-        'products=' ~ row[0][:12],
-        'fx_rates=' ~ row[1][:12],
-    ] -%}
-    {{ return(parts | join('; ') | replace("'", "")) }}
 {% endmacro %}
 
 
-{#- The as_of_date of this run (text), or none when parsing. -#}
+{#- The as_of_date of this run (a date), or none when parsing. -#}
 {% macro incremental_as_of_date() %}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(run_query("select cast(max(as_of_date) as " ~ type_text() ~ ") from " ~ as_of).columns[0].values()[0]) }}
+    {{ return(run_query("select as_of_date from " ~ as_of).columns[0].values()[0]) }}
 {% endmacro %}
 
 
-{#- The comment recorded on the model by its last build: (settings, as_of_date). -#}
-{% macro incremental_recorded() %}
-    {%- set recorded = relation_comment(this) or '' -%}
-    {%- set parts = recorded.split(' | as_of=') -%}
-    {{ return(parts if parts | length == 2 else ['', '']) }}
-{% endmacro %}
-
-
-{% macro incremental_recorded_as_of() %}
-    {{ return(incremental_recorded()[1]) }}
-{% endmacro %}
-
-
-{#- True on an incremental run whose settings are those the model was last built with and, for models
-    downstream of as_of_date (`with_as_of`), whose as_of_date did not move back (lines would leave months
-    before the cutoff: everything is re-processed). Staging keeps every line, whatever as_of_date. -#}
-{% macro incremental_settings_unchanged(with_as_of=true) %}
-    {%- set current = incremental_settings() -%}
-    {%- set as_of_date = incremental_as_of_date() if with_as_of else '' -%}
-    {%- if not execute or not is_incremental() -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {#- source: warehouse: a row's position is its rank among the table's rows (SPEC §1), which a row
-        inserted later can shift, so no row number marks what was loaded before: every run re-processes
-        all rows (still through the incremental models, as after a change of settings). -#}
-    {%- if seg_var('source') == 'warehouse' -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set recorded = incremental_recorded() -%}
-    {{ return(recorded[0] == current and (as_of_date or '') >= recorded[1]) }}
-{% endmacro %}
-
-
-{#- Post-hook of every incremental model: record the settings and as_of_date it was built with. -#}
-{% macro incremental_record_settings(with_as_of=true) -%}
-    {%- set as_of_date = incremental_as_of_date() if with_as_of else '' -%}
-    comment on table {{ this }} is '{{ incremental_settings() }} | as_of={{ as_of_date }}'
-{%- endmacro %}
-
-
-{#- The first month re-processed by an incremental run, as a SQL date literal: incremental_lookback_months
-    before the month of the previous run's as_of_date (recorded with the settings), or date '0001-01-01'
-    when the settings changed or as_of_date moved back; none on a full build. -#}
-{% macro incremental_cutoff() %}
+{#- The first month re-processed by an incremental run of a month-grain model, as a SQL date literal;
+    none on a full build (or an empty model). `date_column`: the model's latest line date, checked
+    against as_of_date. Checks the settings first. -#}
+{% macro incremental_cutoff(date_column) %}
     {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if not incremental_settings_unchanged() -%}
-        {{ return("date '0001-01-01'") }}
+    {%- set state = run_query(
+        'select max(revenue_month), max(' ~ date_column ~ '), count(distinct settings_digest), max(settings_digest)'
+        ~ ' from ' ~ this
+    ).rows[0] -%}
+    {%- if state[0] is none -%}
+        {{ return(none) }}
     {%- endif -%}
-    {%- set previous = incremental_recorded_as_of() -%}
-    {%- set index = (previous[:4] | int) * 12 + (previous[5:7] | int) - 1 - seg_var('incremental_lookback_months') -%}
+    {{ incremental_check_settings([state[3]] if state[2] == 1 else [], staging=false) }}
+    {%- set as_of_date = incremental_as_of_date() -%}
+    {%- if state[1] | string > as_of_date | string -%}
+        {{ incremental_refuse(
+            'lines up to ' ~ state[1] ~ ', after this run\'s as_of_date ' ~ as_of_date ~ ' (as_of_date moved back)'
+        ) }}
+    {%- endif -%}
+    {%- set latest = state[0] | string -%}
+    {%- set index = (latest[:4] | int) * 12 + (latest[5:7] | int) - 1 - seg_var('incremental_lookback_months') -%}
     {{ return("date '" ~ "%04d-%02d-01" | format(index // 12, index % 12 + 1) ~ "'") }}
 {% endmacro %}
 
 
 {#- `where` condition of the rows an incremental run re-computes (`true` on a full build). -#}
-{% macro incremental_window_filter(month_column) -%}
-    {%- set cutoff = incremental_cutoff() -%}
+{% macro incremental_window_filter(cutoff, month_column='revenue_month') -%}
     {%- if cutoff is none -%} true {%- else -%} {{ month_column }} >= {{ cutoff }} {%- endif -%}
 {%- endmacro %}
 
 
-{#- Pre-hook: delete the rows from the cutoff on, before the model inserts them again. -#}
-{% macro incremental_delete_window(month_column) -%}
-    {%- set cutoff = incremental_cutoff() -%}
-    {%- if cutoff is not none -%}
-        delete from {{ this }} where {{ month_column }} >= {{ cutoff }}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- Row-based models (staging): the largest row number already loaded, 0 when the settings changed;
-    none on a full build. The run processes the raw rows numbered above it. -#}
-{% macro incremental_last_row_number(column) %}
+{#- Staging (row-based): on an incremental run, the largest source_row_number already staged (the run
+    stages the raw rows numbered above it, and restages the months they fall in); none on a full build or
+    an empty model. Checks the settings first. source: warehouse: a row's position is its rank among the
+    table's rows (SPEC §1), which a row inserted later can shift, so no row number marks what was staged
+    before: 0, every row is staged again (through the same incremental strategy). -#}
+{% macro incremental_last_row_number() %}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if not incremental_settings_unchanged(with_as_of=false) -%}
-        {{ return(0) }}
+    {%- set state = run_query(
+        'select max(source_row_number), count(distinct settings_digest), max(settings_digest) from ' ~ this
+    ).rows[0] -%}
+    {%- if state[0] is none -%}
+        {{ return(none) }}
     {%- endif -%}
-    {{ return(run_query("select coalesce(max(" ~ column ~ "), 0) from " ~ this).columns[0].values()[0]) }}
+    {{ incremental_check_settings([state[2]] if state[1] == 1 else [], staging=true) }}
+    {{ return(0 if seg_var('source') == 'warehouse' else state[0]) }}
 {% endmacro %}
 
 
-{#- Pre-hook of row-based models: when the settings changed, delete every row (they are all loaded again). -#}
-{% macro incremental_delete_rows_if_settings_changed() -%}
-    {%- if execute and is_incremental() and not incremental_settings_unchanged(with_as_of=false) -%}
-        delete from {{ this }}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- Pre-hook of fct_customer_months. Besides the months from the cutoff on, an account's earlier rows
-    change when its spine starts or ends elsewhere (the gap of an account coming back after months of
-    silence) or its acquisition_month moves (an account buying for the first time): delete every row of
-    those accounts. The model then inserts the spine rows that are missing. -#}
-{% macro incremental_delete_customer_months() -%}
-    {%- set cutoff = incremental_cutoff() -%}
-    {%- set acquired = ref('int_customers_acquired') -%}
-    {%- set as_of = ref('int_as_of_dates') -%}
-    {%- if cutoff is not none -%}
-        delete from {{ this }}
-        where
-            revenue_month >= {{ cutoff }}
-            or customer_id in (
-                with loaded as (
-                    select
-                        customer_id,
-                        min(revenue_month) as first_month,
-                        max(revenue_month) as end_month,
-                        min(acquisition_month) as acquisition_month
-                    from {{ this }}
-                    group by customer_id
-                ),
-
-                expected as (
-                    select
-                        acquired.customer_id,
-                        acquired.first_month,
-                        least({{ add_months('acquired.last_month', 1) }}, as_of.as_of_month) as end_month,
-                        acquired.acquisition_month
-                    from {{ acquired }} as acquired
-                    cross join {{ as_of }} as as_of
-                )
-
-                select coalesce(loaded.customer_id, expected.customer_id)
-                from loaded
-                full outer join expected
-                    on loaded.customer_id = expected.customer_id
-                where
-                    loaded.first_month is distinct from expected.first_month
-                    or loaded.end_month is distinct from expected.end_month
-                    or loaded.acquisition_month is distinct from expected.acquisition_month
-            )
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- `where` condition: on an incremental run, the row (`relation` aliased, matched on `keys`) is not in the
-    model yet; `true` on a full build. -#}
-{% macro incremental_row_missing(relation, keys) -%}
-    {%- if is_incremental() -%}
-        not exists (
-            select 1 from {{ this }} as loaded
-            where
-                {%- for key in keys %}
-                    loaded.{{ key }} = {{ relation }}.{{ key }}{{ ' and' if not loop.last }}
-                {%- endfor %}
-        )
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- Pre-hook of int_customer_invoices_spanning_months: delete the invoices with a purchase line in the months
-    from the cutoff on (their months are examined again). -#}
-{% macro incremental_delete_spanning_invoices() -%}
-    {%- set cutoff = incremental_cutoff() -%}
-    {%- set invoice_months = ref('int_customer_invoice_months') -%}
-    {%- if cutoff is not none -%}
-        delete from {{ this }} as spanning
-        using (
-            select distinct customer_id, invoice_id
-            from {{ invoice_months }}
-            where revenue_month >= {{ cutoff }}
-        ) as examined
-        where spanning.customer_id = examined.customer_id and spanning.invoice_id = examined.invoice_id
-    {%- endif -%}
-{%- endmacro %}
+{#- run-operation: print the settings digest of this invocation's vars (what the incremental models
+    compare their rows with). `dbt run-operation print_incremental_settings_digest`. -#}
+{% macro print_incremental_settings_digest() %}
+    {{ print('staging: ' ~ incremental_settings_digest(staging=true)) }}
+    {{ print('models: ' ~ incremental_settings_digest(staging=false)) }}
+{% endmacro %}

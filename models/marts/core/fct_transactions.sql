@@ -1,8 +1,10 @@
-{{ incremental_model_config() }}
+{{ incremental_month_config() }}
+{%- set cutoff = incremental_cutoff('invoice_date') %}
 
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
 -- revenue_category (null for non-core lines), the exact amount in the reporting currency and revenue_month.
--- Incremental: the lines of the months from the cutoff on (macros/incremental/incremental_window.sql).
+-- Incremental: the lines of the months from the cutoff on, replacing those months (macros/incremental/).
+-- settings_digest: the settings the row was built with (checked by incremental runs).
 with categorized as (
     select * from {{ ref('int_transactions_categorized') }}
 ),
@@ -26,9 +28,10 @@ final as (
         amount,
         is_core,
         is_purchase_line,
-        revenue_category
+        revenue_category,
+        '{{ incremental_settings_digest() }}' as settings_digest
     from categorized
-    where {{ incremental_window_filter('revenue_month') }}
+    where {{ incremental_window_filter(cutoff) }}
 )
 
 select * from final

@@ -1,22 +1,18 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ incremental_delete_rows_if_settings_changed() }}",
-    post_hook=["{{ flag_duplicate_lines() }}", "{{ incremental_record_settings(with_as_of=false) }}"],
-) }}
-{%- set last_row_number = incremental_last_row_number('source_row_number') %}
+{{ config(**incremental_config('source_row_number', 'revenue_month')) }}
+{%- set last_row_number = incremental_last_row_number() %}
 {%- set raw_types = raw_column_types('transactions') %}
 
 -- Every raw transaction row, typed, with the first SPEC §2 rule it breaks (`reason`, null when it
 -- passes), and for the rows that pass, what the marts need: the line's dates, product attributes and
 -- exact amount. stg_transactions (a view) is the rows without a reason, audit.rejected_transactions the
--- others, so each raw row lands in exactly one of them.
--- Rules 1-8 are checked here, in one pass over the rows. Rule 9 (duplicate lines) compares rows with each
--- other: the post-hook flag_duplicate_lines (macros/staging/duplicate_lines.sql) ranks the rows sharing a
--- duplicate_hash once they are stored, so the typed rows are never held in memory twice.
--- Incremental (the raw input is append-only): a run types the rows appended since the last run
--- (batch_first_row_number marks them); the post-hook re-ranks the duplicate groups they joined.
+-- others, so each raw row lands in exactly one of them. Rules 1-9 are checked in one pass over the rows;
+-- rule 10 (duplicate lines) is the window in `duplicates_ranked`.
+-- Incremental (the raw input is append-only): a run stages the raw rows appended since the last run and
+-- restages every row already staged in the months they fall in (a duplicate group shares invoiced_at, so
+-- it lies within one month: a new row is ranked with the rows it may duplicate, and a staged row that a
+-- new one outranks becomes `duplicate_line`). The batch holds whole months, so `delete+insert` on
+-- source_row_number (DuckDB, PostgreSQL) and `insert_overwrite` of revenue_month partitions (Spark)
+-- replace the same rows.
 with raw_transactions as (
     select * from {{ raw_source('transactions') }}
 ),
@@ -29,12 +25,45 @@ products as (
     select * from {{ ref('stg_products') }}
 ),
 
+{%- if last_row_number is not none %}
+
+    -- the months of the appended rows (invoiced_at as typed below; null when it does not parse)
+    appended as (
+        select {{ clean_text('invoiced_at', raw_types.get('invoiced_at')) }} as clean_invoiced_at
+        from raw_transactions
+        where source_row_number > {{ last_row_number }}
+    ),
+
+    appended_months as (
+        select distinct
+            cast({{ dbt.date_trunc(
+                'month', parse_timestamp('clean_invoiced_at', raw_types.get('invoiced_at'))
+            ) }} as date) as revenue_month
+        from appended
+    ),
+
+    restaged as (
+        select staged.source_row_number
+        from {{ this }} as staged
+        where
+            staged.revenue_month in (select appended_months.revenue_month from appended_months)
+            or (
+                staged.revenue_month is null
+                and exists (select 1 from appended_months where appended_months.revenue_month is null)
+            )
+    ),
+{%- endif %}
+
 batch as (
     select
         *,
         {{ raw_row_fingerprint() }} as raw_fingerprint
     from raw_transactions
-    where source_row_number > {{ last_row_number or 0 }}
+    {%- if last_row_number is not none %}
+        where
+            source_row_number > {{ last_row_number }}
+            or source_row_number in (select restaged.source_row_number from restaged)
+    {%- endif %}
 ),
 
 -- raw_types: the column types of a typed (Parquet) input; the parsing macros skip the text checks a
@@ -108,25 +137,43 @@ rules_checked as (
             when quantity = 0 then 'zero_quantity'
             when unit_price < 0 then 'negative_price'
             when fx_rate is null then 'unknown_currency'
-        end as rule_reason,
-        {{ row_hash(
-            ['invoice_id', 'customer_id', 'invoiced_at', 'product_id', 'quantity', 'unit_price', 'currency']
-        ) }} as values_hash
+        end as rule_reason
     from with_rates
 ),
 
--- SPEC §2 rule 9 is applied by the post-hook: rules 1-8 depend only on the seven compared values, so
--- duplicates share their verdict, and the rows that pass are bucketed by a hash of the seven typed values.
+-- SPEC §2 rule 10 (var drop_duplicate_lines): among the rows that pass rules 1-9, the rows with the same
+-- seven typed values are ranked by (line_number, source_row_number); all but the first are duplicates.
+duplicates_ranked as (
+    select
+        *,
+        {%- if seg_var('drop_duplicate_lines') %}
+            case
+                when
+                    rule_reason is null
+                    and row_number() over (
+                        partition by
+                            rule_reason, invoice_id, customer_id, invoiced_at, product_id, quantity, unit_price,
+                            currency
+                        order by line_number, source_row_number
+                    ) > 1
+                    then 'duplicate_line'
+                else rule_reason
+            end as reason
+        {%- else %}
+            rule_reason as reason
+        {%- endif %}
+    from rules_checked
+),
+
 final as (
     select
         rules_checked.source_file,
         rules_checked.source_row_number,
-        {{ (last_row_number or 0) + 1 }} as batch_first_row_number,
         rules_checked.raw_fingerprint,
         -- raw text is only needed for the quarantine: kept for rejected rows only
         {%- for column in ['invoice_id', 'line_number', 'customer_id', 'invoiced_at', 'product_id', 'quantity',
                            'unit_price', 'currency'] %}
-            case when rules_checked.rule_reason is not null then rules_checked.raw_{{ column }} end
+            case when rules_checked.reason is not null then rules_checked.raw_{{ column }} end
                 as raw_{{ column }},
         {%- endfor %}
         rules_checked.invoice_id,
@@ -148,9 +195,10 @@ final as (
         -- amount > 0 exactly (the rate is > 0): decided on the factors, so a positive amount below the
         -- 12th decimal still counts
         and rules_checked.unit_price > 0 as is_purchase_line,
-        rules_checked.rule_reason as reason,
-        case when rules_checked.rule_reason is null then rules_checked.values_hash end as duplicate_hash
-    from rules_checked
+        rules_checked.reason,
+        {%- set settings_digest = incremental_settings_digest(staging=true) %}
+        '{{ settings_digest }}' as settings_digest
+    from duplicates_ranked as rules_checked
     left join products
         on rules_checked.product_id = products.product_id
 )
