@@ -102,6 +102,10 @@ def assert_marts_equal(
     for table, keys in (marts or MART_KEYS).items():
         expected_columns = columns_of(expected, "marts", table)
         actual_columns = columns_of(actual, "marts", table)
+        if engine.startswith("spark"):
+            # Spark stores a table's partition columns last (the incremental marts are partitioned by
+            # revenue_month on Spark): the same columns, in another order
+            actual_columns, expected_columns = sorted(actual_columns), sorted(expected_columns)
         assert actual_columns == expected_columns, f"{engine} {table}: columns {actual_columns} != {expected_columns}"
         values = [column for column in expected_columns if column not in keys]
         want = keyed_rows(expected, table, keys, values)

@@ -14,11 +14,18 @@ rejected as (
     select * from {{ ref('rejected_transactions') }}
 ),
 
+raw_cleaned as (
+    select
+        {{ clean_text('quantity', quantity_type) }} as quantity_text,
+        {{ clean_text('unit_price', price_type) }} as unit_price_text
+    from raw_transactions
+),
+
 raw_numbers as (
     select
-        {{ parse_decimal(clean_text('quantity', quantity_type), raw_type=quantity_type) }} as quantity,
-        {{ parse_decimal(clean_text('unit_price', price_type), raw_type=price_type) }} as unit_price
-    from raw_transactions
+        {{ parse_decimal('quantity_text', raw_type=quantity_type) }} as quantity,
+        {{ parse_decimal('unit_price_text', raw_type=price_type) }} as unit_price
+    from raw_cleaned
 ),
 
 raw_totals as (

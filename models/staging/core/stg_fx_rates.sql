@@ -7,12 +7,20 @@ with raw_fx_rates as (
     select * from {{ raw_source('fx_rates') }}
 ),
 
+cleaned as (
+    select
+        {{ clean_text('month') }} as month_text,
+        upper({{ clean_text('currency') }}) as currency,
+        {{ clean_text('rate_to_reporting') }} as rate_text
+    from raw_fx_rates
+),
+
 parsed as (
     select
-        cast({{ dbt.date_trunc('month', parse_timestamp(clean_text('month'))) }} as date) as month,
-        upper({{ clean_text('currency') }}) as currency,
-        {{ parse_decimal(clean_text('rate_to_reporting')) }} as rate_to_reporting
-    from raw_fx_rates
+        cast({{ dbt.date_trunc('month', parse_timestamp('month_text')) }} as date) as month,
+        currency,
+        {{ parse_decimal('rate_text') }} as rate_to_reporting
+    from cleaned
 ),
 
 final as (
