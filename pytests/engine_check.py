@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from conftest import Build
+from segmentation import PROJECT_DIR
+
+#: The demo seeds, the raw input of the warehouse-table (`source: warehouse`) cases.
+SEEDS = PROJECT_DIR / "seeds" / "demo"
+RAW_TABLES = ("transactions", "customers", "products", "fx_rates")
 
 #: SPEC §0 tolerances.
 MONEY_TOLERANCE = Decimal("0.01")
@@ -124,3 +132,14 @@ def assert_marts_equal(
         assert not mismatches, f"{engine} {table}: {len(mismatches)} mismatches, e.g. {mismatches[:6]}"
         counts[table] = len(want)
     return counts
+
+
+def load_duckdb_raw_tables(database: Path) -> None:
+    """Schema `raw` of a DuckDB file with the four demo seeds as text tables (the `source: warehouse` input)."""
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema raw")
+        for entity in RAW_TABLES:
+            connection.execute(
+                f"create table raw.{entity} as select * from read_csv(?, header = true, all_varchar = true)",
+                [str(SEEDS / f"raw_{entity}.csv")],
+            )

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import Build, PostgresBuild
-from engine_check import assert_marts_equal
+from engine_check import RAW_TABLES, SEEDS, assert_marts_equal, load_duckdb_raw_tables
 from segmentation import PROJECT_DIR
 from segmentation.dbt_runner import run_dbt
 
@@ -103,8 +103,6 @@ def test_server_not_running_names_the_command(tmp_path: Path) -> None:
 
 # --- raw input as warehouse tables (var source: warehouse) -------------------------------------------
 
-RAW_TABLES = ("transactions", "customers", "products", "fx_rates")
-SEEDS = PROJECT_DIR / "seeds" / "demo"
 APPENDED_MONTHS = ("2025-11", "2025-12")
 
 
@@ -165,16 +163,8 @@ def postgres_warehouse_build(tmp_path_factory: pytest.TempPathFactory, postgres_
 
 @pytest.fixture(scope="module")
 def duckdb_warehouse_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    import duckdb
-
     build = Build(tmp_path_factory.mktemp("duckdb_warehouse"), {"source": "warehouse"})
-    with duckdb.connect(str(build.database)) as connection:
-        connection.execute("create schema raw")
-        for entity in RAW_TABLES:
-            connection.execute(
-                f"create table raw.{entity} as select * from read_csv(?, header = true, all_varchar = true)",
-                [str(SEEDS / f"raw_{entity}.csv")],
-            )
+    load_duckdb_raw_tables(build.database)
     build.dbt("build")
     return build
 

@@ -14,12 +14,7 @@ import duckdb
 import pytest
 
 from conftest import Build
-from engine_check import MART_KEYS, assert_marts_equal
-from segmentation import PROJECT_DIR
-
-SEEDS = PROJECT_DIR / "seeds" / "demo"
-RAW_TABLES = ("transactions", "customers", "products", "fx_rates")
-
+from engine_check import MART_KEYS, assert_marts_equal, load_duckdb_raw_tables
 
 #: Typed columns of raw.transactions: what a warehouse would hold. A demo value its type cannot hold
 #: (`1,000`, `2025-02-30`) becomes null, which staging rejects for the same reason as the text.
@@ -38,13 +33,8 @@ TYPED_TRANSACTIONS = """
 
 
 def load_typed_tables(database: Path, drop_column: str | None = None) -> None:
+    load_duckdb_raw_tables(database)
     with duckdb.connect(str(database)) as connection:
-        connection.execute("create schema raw")
-        for entity in RAW_TABLES:
-            connection.execute(
-                f"create table raw.{entity} as select * from read_csv(?, header = true, all_varchar = true)",
-                [str(SEEDS / f"raw_{entity}.csv")],
-            )
         # typed in a second step: DuckDB pushes a try_cast on a CSV column into its reader as a strict cast
         connection.execute("alter table raw.transactions rename to raw_text")
         connection.execute(f"create table raw.transactions as {TYPED_TRANSACTIONS}")

@@ -79,8 +79,14 @@
     {%- if not execute or load_relation(products) is none or load_relation(fx_rates) is none -%}
         {{ return('') }}
     {%- endif -%}
+    {{ return(incremental_digest_of(incremental_settings(staging))) }}
+{% endmacro %}
+
+
+{#- The digest of settings already read ([(name, value), ...]): 8 hex digits of md5 per setting. -#}
+{% macro incremental_digest_of(settings) %}
     {%- set parts = [] -%}
-    {%- for name, value in incremental_settings(staging) -%}
+    {%- for name, value in settings -%}
         {%- do parts.append(local_md5(name ~ '=' ~ value)[:8]) -%}
     {%- endfor -%}
     {{ return(parts | join('.')) }}
@@ -100,7 +106,7 @@
     from this run's, naming the settings that changed. -#}
 {% macro incremental_check_settings(stored, staging=false) %}
     {%- set settings = incremental_settings(staging) -%}
-    {%- set current = incremental_settings_digest(staging) -%}
+    {%- set current = incremental_digest_of(settings) -%}
     {%- if stored | length != 1 or stored[0] != current -%}
         {%- set old_parts = (stored[0] if stored | length == 1 else '').split('.') -%}
         {%- set changed = [] -%}
