@@ -186,11 +186,6 @@ def test_warehouse_tables_marts_equal_duckdb(
     assert not bad, bad
 
 
-@pytest.mark.skip(
-    reason="the incremental run after appending rows fails on PostgreSQL: fct_transactions on_schema_change "
-    "sees quantity / unit_price / fx_rate as `numeric` instead of the table's declared type (issue 11, open: "
-    "the batch of the delete+insert strategy loses the numeric precision and scale on PostgreSQL)"
-)
 def test_warehouse_incremental_equals_full_refresh(
     tmp_path_factory: pytest.TempPathFactory, postgres_server: Any, postgres_warehouse_build: PostgresBuild
 ) -> None:

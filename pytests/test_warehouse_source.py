@@ -3,7 +3,9 @@
 The demo seeds are loaded with typed columns (BIGINT line numbers, TIMESTAMP invoice dates, DOUBLE
 quantities, DECIMAL(20,7) prices), so the typed-column path of SPEC §1 for tables is exercised; the marts must equal
 the demo build's. A table has no file order: its row positions are ranks of the raw values (SPEC §1), so
-`fct_transactions` is compared without its `transaction_key` (the source row number).
+`fct_transactions` is compared without its `transaction_key` (the source row number). An incremental
+build after rows are added to the table equals the full build of all its rows: added rows shift the ranks
+of rows in every month, so fct_transactions re-processes every month (incremental_cutoff).
 """
 
 from __future__ import annotations
@@ -70,6 +72,33 @@ def test_typed_warehouse_tables_give_the_demo_marts(typed_warehouse_build: Build
     assert typed_warehouse_build.query(lines) == demo_build.query(lines)
     quarantine = "select reason, count(*) from audit.rejected_transactions group by all order by all"
     assert typed_warehouse_build.query(quarantine) == demo_build.query(quarantine)
+
+
+#: The demo's last two months: appended to raw.transactions after a first build on the rest.
+APPENDED = "strftime(invoiced_at, '%Y-%m') in ('2025-11', '2025-12')"
+
+
+def test_incremental_after_rows_are_added_equals_the_full_build(tmp_path: Path, typed_warehouse_build: Build) -> None:
+    build = Build(tmp_path, {"source": "warehouse"})
+    load_typed_tables(build.database)
+    with duckdb.connect(str(build.database)) as connection:
+        connection.execute(f"create table raw.appended as select * from raw.transactions where {APPENDED}")
+        connection.execute(f"delete from raw.transactions where {APPENDED}")
+        appended = connection.execute("select count(*) from raw.appended").fetchone()[0]
+    assert appended > 1000, appended
+    build.dbt("build")
+    with duckdb.connect(str(build.database)) as connection:
+        connection.execute("insert into raw.transactions select * from raw.appended")
+        connection.execute("drop table raw.appended")
+    build.dbt("build")
+    counts = assert_marts_equal(build, typed_warehouse_build, "duckdb incremental (source: warehouse)")
+    assert counts["fct_transactions"] > 30000, counts
+    # the second build was incremental: the month aggregates re-read only the months from the cutoff on,
+    # fct_transactions every month
+    compiled = tmp_path / "target" / "compiled" / "segmentation" / "models"
+    aggregated = (compiled / "intermediate" / "revenue" / "int_customer_months_aggregated.sql").read_text()
+    assert "revenue_month >= date '2025-" in aggregated, aggregated[-800:]
+    assert "revenue_month >= date" not in (compiled / "marts" / "core" / "fct_transactions.sql").read_text()
 
 
 def test_missing_required_column_names_the_table(tmp_path: Path) -> None:

@@ -131,28 +131,52 @@
 {% endmacro %}
 
 
-{#- The first month re-processed by an incremental run of a month-grain model, as a SQL date literal;
-    none on a full build (or an empty model). `date_column`: the model's latest line date, checked
-    against as_of_date. Checks the settings first. -#}
-{% macro incremental_cutoff(date_column) %}
-    {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
-    {%- set as_of = ref('int_as_of_dates') -%}
+{#- On an incremental run: [max(column) for each of `columns`] of the rows in {{ this }}, once the rows'
+    settings are checked against this run's (incremental_check_settings); none on a full build or an empty
+    model. The one state query of every incremental model. -#}
+{% macro incremental_state(columns, staging=false) %}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set maxima = [] -%}
+    {%- for column in columns -%}
+        {%- do maxima.append('max(' ~ column ~ ')') -%}
+    {%- endfor -%}
     {%- set state = run_query(
-        'select max(revenue_month), max(' ~ date_column ~ '), count(distinct settings_digest), max(settings_digest)'
-        ~ ' from ' ~ this
-    ).rows[0] -%}
+        'select ' ~ maxima | join(', ') ~ ', count(distinct settings_digest), max(settings_digest) from ' ~ this
+    ).rows[0] | list -%}
     {%- if state[0] is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ incremental_check_settings([state[3]] if state[2] == 1 else [], staging=false) }}
+    {{ incremental_check_settings([state[-1]] if state[-2] == 1 else [], staging=staging) }}
+    {%- set wanted = columns | length -%}
+    {{ return(state[:wanted]) }}
+{% endmacro %}
+
+
+{#- The first month re-processed by an incremental run of a month-grain model, as a SQL date literal;
+    none on a full build (or an empty model). `date_column`: the model's latest line date, checked
+    against as_of_date. Checks the settings first.
+    `keyed_by_row_position`: the model's rows carry the line's row position (fct_transactions:
+    transaction_key, and line_number where the raw one is absent). With `source: warehouse` a row's
+    position is its rank among the table's rows (SPEC §1), which rows added later shift in every month,
+    so such a model re-processes every month (none, after the checks); the month aggregates stay
+    incremental. -#}
+{% macro incremental_cutoff(date_column, keyed_by_row_position=false) %}
+    {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
+    {%- set as_of = ref('int_as_of_dates') -%}
+    {%- set state = incremental_state(['revenue_month', date_column]) -%}
+    {%- if state is none -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set as_of_date = incremental_as_of_date() -%}
     {%- if state[1] | string > as_of_date | string -%}
         {{ incremental_refuse(
             'lines up to ' ~ state[1] ~ ', after this run\'s as_of_date ' ~ as_of_date ~ ' (as_of_date moved back)'
         ) }}
+    {%- endif -%}
+    {%- if keyed_by_row_position and seg_var('source') == 'warehouse' -%}
+        {{ return(none) }}
     {%- endif -%}
     {%- set latest = state[0] | string -%}
     {%- set index = (latest[:4] | int) * 12 + (latest[5:7] | int) - 1 - seg_var('incremental_lookback_months') -%}
@@ -172,16 +196,10 @@
     table's rows (SPEC §1), which a row inserted later can shift, so no row number marks what was staged
     before: 0, every row is staged again (through the same incremental strategy). -#}
 {% macro incremental_last_row_number() %}
-    {%- if not execute or not is_incremental() -%}
+    {%- set state = incremental_state(['source_row_number'], staging=true) -%}
+    {%- if state is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set state = run_query(
-        'select max(source_row_number), count(distinct settings_digest), max(settings_digest) from ' ~ this
-    ).rows[0] -%}
-    {%- if state[0] is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {{ incremental_check_settings([state[2]] if state[1] == 1 else [], staging=true) }}
     {{ return(0 if seg_var('source') == 'warehouse' else state[0]) }}
 {% endmacro %}
 

@@ -75,14 +75,18 @@
     valid form is rewritten to its exact plain form from its digits, sign and exponent first
     (parse_decimal_exact), which also keeps an engine's text-to-decimal cast from rounding an exponent form
     or a long mantissa.
+    The outer cast states the type: PostgreSQL drops a numeric's precision and scale from a CASE without
+    an ELSE (its implicit ELSE NULL is an untyped numeric), and a contracted incremental table's batch must
+    have the declared type (on_schema_change='fail' compares them). DuckDB and Spark drop a cast to the
+    type a value already has.
 -#}
 {% macro parse_decimal(column, raw_type=none) -%}
-    case
+    cast(case
         when {{ full_match(column, "'[+-]?([0-9]{1,15}([.][0-9]{0,12})?|[.][0-9]{1,12})'") }}
             then {{ try_cast_decimal(column, 27, 12) }}
         when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
             then {{ parse_decimal_exact(column) }}
-    end
+    end as {{ exact_number_type() }})
 {%- endmacro %}
 
 
