@@ -133,8 +133,12 @@
 
 {#- The first month re-processed by an incremental run of a month-grain model, as a SQL date literal;
     none on a full build (or an empty model). `date_column`: the model's latest line date, checked
-    against as_of_date. Checks the settings first. -#}
-{% macro incremental_cutoff(date_column) %}
+    against as_of_date. Checks the settings first. `staged_lines` (fct_transactions: stg_transactions):
+    the model stores row positions (transaction_key, and line_number where the raw one is absent), so on a
+    warehouse input, whose positions are ranks that rows appended later can shift (SPEC §1), the run also
+    re-processes every month from the first one holding a stored line whose position changed
+    (incremental_first_moved_month). -#}
+{% macro incremental_cutoff(date_column, staged_lines=none) %}
     {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- if not execute or not is_incremental() -%}
@@ -156,7 +160,29 @@
     {%- endif -%}
     {%- set latest = state[0] | string -%}
     {%- set index = (latest[:4] | int) * 12 + (latest[5:7] | int) - 1 - seg_var('incremental_lookback_months') -%}
-    {{ return("date '" ~ "%04d-%02d-01" | format(index // 12, index % 12 + 1) ~ "'") }}
+    {%- set cutoff = "%04d-%02d-01" | format(index // 12, index % 12 + 1) -%}
+    {%- if staged_lines is not none and seg_var('source') == 'warehouse' -%}
+        {%- set moved = incremental_first_moved_month(staged_lines) -%}
+        {%- if moved is not none and moved < cutoff -%}
+            {%- set cutoff = moved -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return("date '" ~ cutoff ~ "'") }}
+{% endmacro %}
+
+
+{#- The first month (YYYY-MM-DD) of {{ this }} holding a line that `staged_lines` no longer has at the same
+    position (transaction_key with the same invoice_id, line_number and product_id), or none. On a warehouse
+    input a row appended later can take a rank before stored rows (SPEC §1), which moves their positions;
+    those months are re-processed instead of keeping stale keys. -#}
+{% macro incremental_first_moved_month(staged_lines) %}
+    {%- set moved = run_query(
+        'select min(stored.revenue_month) from ' ~ this ~ ' as stored left join ' ~ staged_lines ~ ' as staged'
+        ~ ' on stored.transaction_key = staged.transaction_key and stored.invoice_id = staged.invoice_id'
+        ~ ' and stored.line_number = staged.line_number and stored.product_id = staged.product_id'
+        ~ ' where staged.transaction_key is null'
+    ).columns[0].values()[0] -%}
+    {{ return(none if moved is none else (moved | string)[:10]) }}
 {% endmacro %}
 
 

@@ -1,5 +1,5 @@
 {{ incremental_month_config() }}
-{%- set cutoff = incremental_cutoff('invoice_date') %}
+{%- set cutoff = incremental_cutoff('invoice_date', staged_lines=ref('stg_transactions')) %}
 
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
 -- revenue_category (null for non-core lines), the exact amount in the reporting currency and revenue_month.
