@@ -156,13 +156,12 @@
 
 {#- The first month re-processed by an incremental run of a month-grain model, as a SQL date literal;
     none on a full build (or an empty model). `date_column`: the model's latest line date, checked
-    against as_of_date. Checks the settings first.
-    `keyed_by_row_position`: the model's rows carry the line's row position (fct_transactions:
-    transaction_key, and line_number where the raw one is absent). With `source: warehouse` a row's
-    position is its rank among the table's rows (SPEC §1), which rows added later shift in every month,
-    so such a model re-processes every month (none, after the checks); the month aggregates stay
-    incremental. -#}
-{% macro incremental_cutoff(date_column, keyed_by_row_position=false) %}
+    against as_of_date. Checks the settings first. `staged_lines` (fct_transactions: stg_transactions):
+    the model stores row positions (transaction_key, and line_number where the raw one is absent), so on a
+    warehouse input, whose positions are ranks that rows appended later can shift (SPEC §1), the run also
+    re-processes every month from the first one holding a stored line whose position changed
+    (incremental_first_moved_month). -#}
+{% macro incremental_cutoff(date_column, staged_lines=none) %}
     {#- ref() before the guard, so that dbt records the dependency when it parses the model -#}
     {%- set as_of = ref('int_as_of_dates') -%}
     {%- set state = incremental_state(['revenue_month', date_column]) -%}
@@ -175,12 +174,36 @@
             'lines up to ' ~ state[1] ~ ', after this run\'s as_of_date ' ~ as_of_date ~ ' (as_of_date moved back)'
         ) }}
     {%- endif -%}
-    {%- if keyed_by_row_position and seg_var('source') == 'warehouse' -%}
-        {{ return(none) }}
-    {%- endif -%}
     {%- set latest = state[0] | string -%}
     {%- set index = (latest[:4] | int) * 12 + (latest[5:7] | int) - 1 - seg_var('incremental_lookback_months') -%}
-    {{ return("date '" ~ "%04d-%02d-01" | format(index // 12, index % 12 + 1) ~ "'") }}
+    {%- set cutoff = "%04d-%02d-01" | format(index // 12, index % 12 + 1) -%}
+    {%- if staged_lines is not none and seg_var('source') == 'warehouse' -%}
+        {%- set moved = incremental_first_moved_month(staged_lines) -%}
+        {%- if moved is not none and moved < cutoff -%}
+            {%- set cutoff = moved -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return("date '" ~ cutoff ~ "'") }}
+{% endmacro %}
+
+
+{#- The first month (YYYY-MM-DD) of {{ this }} holding a line that `staged_lines` no longer has at the same
+    position with the same values (transaction_key with the same invoice_id, line_number, customer_id,
+    invoiced_at, product_id, quantity, unit_price and currency), or none. On a warehouse input a row
+    appended later can take a rank before stored rows (SPEC §1), which moves their positions; those
+    months are re-processed instead of keeping stale keys. Staged lines have none of these null but
+    product_id, which an equality misses: such a line counts as moved (re-processed, never kept stale). -#}
+{% macro incremental_first_moved_month(staged_lines) %}
+    {%- set same = [] -%}
+    {%- for column in ['transaction_key', 'invoice_id', 'line_number', 'customer_id', 'invoiced_at',
+                       'product_id', 'quantity', 'unit_price', 'currency'] -%}
+        {%- do same.append('stored.' ~ column ~ ' = staged.' ~ column) -%}
+    {%- endfor -%}
+    {%- set moved = run_query(
+        'select min(stored.revenue_month) from ' ~ this ~ ' as stored left join ' ~ staged_lines ~ ' as staged'
+        ~ ' on ' ~ same | join(' and ') ~ ' where staged.transaction_key is null'
+    ).columns[0].values()[0] -%}
+    {{ return(none if moved is none else (moved | string)[:10]) }}
 {% endmacro %}
 
 

@@ -1,10 +1,9 @@
 {{ incremental_month_config() }}
-{%- set cutoff = incremental_cutoff('invoice_date', keyed_by_row_position=true) %}
+{%- set cutoff = incremental_cutoff('invoice_date', staged_lines=ref('stg_transactions')) %}
 
 -- SPEC §4: one row per staged line dated on or before as_of_date (non-core lines included), with its
 -- revenue_category (null for non-core lines), the exact amount in the reporting currency and revenue_month.
--- Incremental: the lines of the months from the cutoff on, replacing those months (macros/incremental/);
--- with source: warehouse every month, since a table row's position (transaction_key) is a rank (SPEC §1).
+-- Incremental: the lines of the months from the cutoff on, replacing those months (macros/incremental/).
 -- settings_digest: the settings the row was built with (checked by incremental runs).
 with categorized as (
     select * from {{ ref('int_transactions_categorized') }}
