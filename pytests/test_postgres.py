@@ -4,7 +4,8 @@ The demo seeds build with every data test and unit test passing, and every mart 
 of the same seeds (money within 0.01, ratios within 1e-9, the rest exact). The same seeds as warehouse
 tables (`source: warehouse`, schema raw) give the marts of the DuckDB build of the same tables. Bad input
 gets a clear error: an unknown target names the valid ones, a server that is not running names the command
-that starts it, a missing raw table is named. Two PostgreSQL builds in all (demo, warehouse tables).
+that starts it, a missing raw table is named. An incremental build after the last two months are appended
+to raw.transactions equals the full build. Three PostgreSQL builds in all (demo, warehouse tables, incremental).
 """
 
 from __future__ import annotations
