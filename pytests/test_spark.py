@@ -1,7 +1,7 @@
 """The project on Spark (`--target spark`): the standalone cluster of `make spark-up` on 127.0.0.1.
 
 What runs here (four dbt processes on Spark, one at a time; on the shared 2-core box the demo build takes
-12-14 min at load 5-6, the warehouse registration, history build and incremental run 5 + 15.5 + 19 min
+12-14 min at load 5-6, the warehouse registration, history build and incremental run 5 + 16.5 + 19.7 min
 at load 13-22):
 
 - `dbt build --target spark` on the demo seeds: every seed, model, data test and unit test passes (the same
