@@ -104,7 +104,8 @@ def _machine_section(records: list[Record]) -> list[str]:
     machine = current[-1]["machine"]
     versions = ", ".join(f"{name} {version}" for name, version in machine.get("versions", {}).items())
     settings: dict[str, set[int]] = {}
-    for record in current:
+    # the DuckDB profile settings of the DuckDB steps (a Spark step's DuckDB settings are unused)
+    for record in (r for r in current if r.get("target") != "spark"):
         text = ", ".join(f"`{name}={value}`" for name, value in record["machine"].get("settings", {}).items())
         settings.setdefault(text, set()).add(record["lines"])
     lines = [
@@ -315,9 +316,10 @@ def _before_after(records: list[Record]) -> list[str]:
     if not sizes:
         return []
     lines = [
-        f"Label `{BEFORE_LABEL}` = the previous round's run ({_commits(baseline)}: clean generator data, no",
-        "compiled bytecode), `current` = now (the same lines with 0.5 % dirty rows, bytecode compiled); same",
-        "machine, same generator seed. CPU time (user + system of the step's processes) is less",
+        f"Label `{BEFORE_LABEL}` = the code before this round's changes ({_commits(baseline)}), run by",
+        f"`segmentation bench --label {BEFORE_LABEL}` from that commit's checkout in the same session as `current`,",
+        "on the same generated lines and profile settings. Older baselines keep labels of their own (e.g.",
+        "`before-2026-11-25`) and are not shown. CPU time (user + system of the step's processes) is less",
         "sensitive than wall time to other users' load; the load average is the 1-minute value before the step.",
         "",
         f"| size | step | {BEFORE_LABEL} s | current s | {BEFORE_LABEL} CPU s | current CPU s |"
