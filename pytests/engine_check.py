@@ -143,3 +143,18 @@ def load_duckdb_raw_tables(database: Path) -> None:
                 f"create table raw.{entity} as select * from read_csv(?, header = true, all_varchar = true)",
                 [str(SEEDS / f"raw_{entity}.csv")],
             )
+
+
+#: The demo transactions as typed columns, what a warehouse would hold (the typed-column path of SPEC §1
+#: for tables): a demo value its type cannot hold (`1,000`, `2025-02-30`) becomes null, and staging
+#: rejects it for the same reason as the text. `select {TYPED_TRANSACTIONS_COLUMNS} from <text table>`.
+TYPED_TRANSACTIONS_COLUMNS = """
+    invoice_id,
+    try_cast(line_number as bigint) as line_number,
+    customer_id,
+    try_cast(invoiced_at as timestamp) as invoiced_at,
+    product_id,
+    try_cast(quantity as double) as quantity,
+    try_cast(unit_price as decimal(20, 7)) as unit_price,
+    currency
+"""

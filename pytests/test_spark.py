@@ -39,7 +39,7 @@ import duckdb
 import pytest
 
 from conftest import Build
-from engine_check import RAW_TABLES, SEEDS, assert_marts_equal
+from engine_check import RAW_TABLES, SEEDS, TYPED_TRANSACTIONS_COLUMNS, assert_marts_equal
 from segmentation.engines import spark
 from spark_build import SparkBuild
 
@@ -151,18 +151,7 @@ MODELS_AND_REFERENCE_SEED = ("--resource-type", "model", "--resource-type", "see
 #: as in test_warehouse_source.py): a demo value its type cannot hold (`1,000`, `2025-02-30`) becomes null,
 #: and staging rejects it.
 TYPED_RAW = {
-    "transactions": """
-        select
-            invoice_id,
-            try_cast(line_number as bigint) as line_number,
-            customer_id,
-            try_cast(invoiced_at as timestamp) as invoiced_at,
-            product_id,
-            try_cast(quantity as double) as quantity,
-            try_cast(unit_price as decimal(20, 7)) as unit_price,
-            currency
-        from text_transactions
-    """,
+    "transactions": f"select {TYPED_TRANSACTIONS_COLUMNS} from text_transactions",
     "customers": """
         select customer_id, company_name, industry, country, try_cast(employee_count as bigint) as employee_count
         from text_customers

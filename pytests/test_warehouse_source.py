@@ -17,22 +17,10 @@ import duckdb
 import pytest
 
 from conftest import Build
-from engine_check import MART_KEYS, assert_marts_equal, load_duckdb_raw_tables
+from engine_check import MART_KEYS, TYPED_TRANSACTIONS_COLUMNS, assert_marts_equal, load_duckdb_raw_tables
 
-#: Typed columns of raw.transactions: what a warehouse would hold. A demo value its type cannot hold
-#: (`1,000`, `2025-02-30`) becomes null, which staging rejects for the same reason as the text.
-TYPED_TRANSACTIONS = """
-    select
-        invoice_id,
-        try_cast(line_number as bigint) as line_number,
-        customer_id,
-        try_cast(invoiced_at as timestamp) as invoiced_at,
-        product_id,
-        try_cast(quantity as double) as quantity,
-        try_cast(unit_price as decimal(20, 7)) as unit_price,
-        currency
-    from raw.raw_text
-"""
+#: raw.transactions with typed columns (engine_check.TYPED_TRANSACTIONS_COLUMNS).
+TYPED_TRANSACTIONS = f"select {TYPED_TRANSACTIONS_COLUMNS} from raw.raw_text"
 
 
 def load_typed_tables(database: Path, drop_column: str | None = None) -> None:
