@@ -75,18 +75,28 @@
     valid form is rewritten to its exact plain form from its digits, sign and exponent first
     (parse_decimal_exact), which also keeps an engine's text-to-decimal cast from rounding an exponent form
     or a long mantissa.
+    A typed DECIMAL column whose precision and scale keep every value within the limits (the common
+    Parquet case) is cast without the pattern checks: same values, no regular expressions.
     The outer cast states the type: PostgreSQL drops a numeric's precision and scale from a CASE without
     an ELSE (its implicit ELSE NULL is an untyped numeric), and a contracted incremental table's batch must
     have the declared type (on_schema_change='fail' compares them). DuckDB and Spark drop a cast to the
     type a value already has.
 -#}
 {% macro parse_decimal(column, raw_type=none) -%}
+    {%- set t = (raw_type or '') | upper | replace(' ', '') -%}
+    {%- set digits = t[8:-1].split(',') if t.startswith('DECIMAL(') and t.endswith(')') else [] -%}
+    {%- if digits | length == 2 and (digits[1] | int) <= 12 and (digits[0] | int) - (digits[1] | int) <= 15 -%}
+    {#- a typed DECIMAL(p, s) with s <= 12 and p - s <= 15: every value is within the limits and arrives in
+        plain notation, so the short form's cast applies to all of them (no pattern to match) -#}
+    cast({{ try_cast_decimal(column, 27, 12) }} as {{ exact_number_type() }})
+    {%- else -%}
     cast(case
         when {{ full_match(column, "'[+-]?([0-9]{1,15}([.][0-9]{0,12})?|[.][0-9]{1,12})'") }}
             then {{ try_cast_decimal(column, 27, 12) }}
         when {{ full_match(column, "'[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'") }}
             then {{ parse_decimal_exact(column) }}
     end as {{ exact_number_type() }})
+    {%- endif -%}
 {%- endmacro %}
 
 
