@@ -221,7 +221,7 @@ def test_as_of_date_moving_back_stops_until_full_refresh(incremental: Build, bat
     assert result.returncode != 0
     assert "after this run's as_of_date 2025-11-15 (as_of_date moved back)" in result.stdout
     assert "rebuild with `dbt build --full-refresh`" in result.stdout
-    refused = r"ERROR creating sql incremental model intermediate\.int_customer_months_aggregated\b"
+    refused = r"ERROR creating sql incremental model intermediate\.int_customer_core_key_months\b"
     assert re.search(refused, result.stdout)
     moved.dbt("build", "--full-refresh")
     reference = full_refresh(tmp_path / "reference", batches.history + batches.appended, as_of_date="2025-11-15")
@@ -237,7 +237,7 @@ def test_settings_change_stops_the_incremental_run(incremental: Build, tmp_path:
     assert "was built with other settings (changed: penetration_grain)" in result.stdout
     assert "rebuild with `dbt build --full-refresh`" in result.stdout
     assert re.search(r"OK created sql incremental model staging\.stg_transactions_validated\b", result.stdout)
-    refused = r"ERROR creating sql incremental model intermediate\.int_customer_months_aggregated\b"
+    refused = r"ERROR creating sql incremental model intermediate\.int_customer_core_key_months\b"
     assert re.search(refused, result.stdout)
     # a changed reference relation is named too
     products = changed.work_dir / "raw" / "products.csv"

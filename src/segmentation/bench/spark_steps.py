@@ -101,11 +101,16 @@ def _ratio(numerator: float | None, denominator: float | None) -> str:
 
 def render_spark_section(records: list[dict[str, Any]]) -> list[str]:
     """The report's Spark section: each Spark step per size, its growth and its ratio to the DuckDB step."""
-    current = [r for r in records if r.get("label", "current") == "current"]
-    spark_records = {(r["lines"], r["step"]): r for r in current if r.get("target") == "spark"}
-    if not spark_records:
+    spark_all = [r for r in records if r.get("target") == "spark"]
+    if not spark_all:
         return []
-    duckdb_records = {(r["lines"], r["step"]): r for r in current if r.get("target", "duckdb") != "spark"}
+    # the label of the newest Spark run ("current", or an older run's label kept when a later DuckDB-only
+    # run on another machine took "current"); the DuckDB counterparts come from the same label
+    label = max(spark_all, key=lambda r: r.get("run_id", ""))
+    label = label.get("label", "current")
+    same = [r for r in records if r.get("label", "current") == label]
+    spark_records = {(r["lines"], r["step"]): r for r in same if r.get("target") == "spark"}
+    duckdb_records = {(r["lines"], r["step"]): r for r in same if r.get("target", "duckdb") != "spark"}
     sizes = sorted({lines for lines, _ in spark_records})
     from segmentation.bench.results import size_label
 
@@ -117,6 +122,8 @@ def render_spark_section(records: list[dict[str, Any]]) -> list[str]:
         header += [f"Spark growth {size_label(sizes[0])} -> {size_label(sizes[-1])}", "DuckDB growth"]
     out = [
         "## Spark (`segmentation bench --target spark`)",
+        "",
+        f"Label `{label}` (Spark and DuckDB steps of the same session).",
         "",
         "The same generated Parquet read by Spark (`raw_data_path`), on the project's standalone cluster on "
         "127.0.0.1 (`make spark-up`): "
