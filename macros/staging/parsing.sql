@@ -84,7 +84,7 @@
 -#}
 {% macro parse_decimal(column, raw_type=none) -%}
     {%- set t = (raw_type or '') | upper | replace(' ', '') -%}
-    {%- set digits = t[8:-1].split(',') if t.startswith('DECIMAL(') and t.endswith(')') else [] -%}
+    {%- set digits = t[8:-1].split(',') if raw_type_kind(raw_type) == 'decimal' and t.endswith(')') else [] -%}
     {%- if digits | length == 2 and (digits[1] | int) <= 12 and (digits[0] | int) - (digits[1] | int) <= 15 -%}
     {#- a typed DECIMAL(p, s) with s <= 12 and p - s <= 15: every value is within the limits and arrives in
         plain notation, so the short form's cast applies to all of them (no pattern to match) -#}

@@ -106,9 +106,8 @@ def render_spark_section(records: list[dict[str, Any]]) -> list[str]:
         return []
     # the label of the newest Spark run ("current", or an older run's label kept when a later DuckDB-only
     # run on another machine took "current"); the DuckDB counterparts come from the same label
-    label = max(spark_all, key=lambda r: r.get("run_id", ""))
-    label = label.get("label", "current")
-    same = [r for r in records if r.get("label", "current") == label]
+    run_label = max(spark_all, key=lambda r: r.get("run_id", "")).get("label", "current")
+    same = [r for r in records if r.get("label", "current") == run_label]
     spark_records = {(r["lines"], r["step"]): r for r in same if r.get("target") == "spark"}
     duckdb_records = {(r["lines"], r["step"]): r for r in same if r.get("target", "duckdb") != "spark"}
     sizes = sorted({lines for lines, _ in spark_records})
@@ -123,7 +122,7 @@ def render_spark_section(records: list[dict[str, Any]]) -> list[str]:
     out = [
         "## Spark (`segmentation bench --target spark`)",
         "",
-        f"Label `{label}` (Spark and DuckDB steps of the same session).",
+        f"Label `{run_label}` (Spark and DuckDB steps of the same session).",
         "",
         "The same generated Parquet read by Spark (`raw_data_path`), on the project's standalone cluster on "
         "127.0.0.1 (`make spark-up`): "
