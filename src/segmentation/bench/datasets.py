@@ -9,8 +9,8 @@ One folder per (lines, seed) under the data root:
         meta.json    the generator options and row counts; the cache is reused only when they match
 
 The lines carry the benchmark's dirty share (`DIRTY_SHARE`, generator `--dirty-share`): duplicates, padded
-ids, bad numbers and dates, unknown currencies, and with `--malformed-csv` CSV records with a field too
-many, so the quarantine paths are timed. `full/` is what every Parquet step reads, `full_csv/` the CSV steps. The
+ids, bad numbers and dates, unknown currencies, and (unless `--no-malformed-csv`) CSV records with a field
+too many, so the quarantine paths are timed. `full/` is what every Parquet step reads, `full_csv/` the CSV steps. The
 incremental step starts from `generated/transactions.parquet` (the history) and then appends the last
 month, giving the same file as `full/` row for row.
 """
@@ -137,7 +137,7 @@ def ensure_dataset(
     seed: int,
     progress: Callable[[str], None],
     dirty_share: float = DIRTY_SHARE,
-    malformed_csv: bool = False,
+    malformed_csv: bool = True,
 ) -> Dataset:
     """The cached data set for (lines, seed, dirty share), generated when missing or stale."""
     dataset = Dataset(lines, seed, data_root / f"lines-{lines}-seed-{seed}")

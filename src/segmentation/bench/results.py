@@ -29,7 +29,7 @@ STEP_NOTES = {
     "duckdb_script_peer": "one plain DuckDB SQL script (no dbt) computing the same two marts from the same Parquet",
     "dbt_build_csv": (
         "`dbt build` from empty on the same lines as RFC 4180 CSV text"
-        " (`--malformed-csv`: plus records with a field too many)"
+        " with a few malformed records (a field more than the header: `malformed_row`)"
     ),
     "dbt_run_peer_models_csv": "`dbt_run_peer_models` on the CSV input",
     "incremental_append": "`dbt build` after appending the last month to a warehouse built on the history",

@@ -39,6 +39,7 @@ class SizeRun:
     budget_mb: float | None
     timeout_s: float | None
     progress: Callable[[str], None]
+    keep_work: bool = False
 
     @property
     def lines(self) -> int:
@@ -54,6 +55,11 @@ class SizeRun:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         return folder
+
+    def release(self, name: str) -> None:
+        """Delete a step's folder once no later step reads its warehouse (unless --keep-work): disk at 100M."""
+        if not self.keep_work:
+            shutil.rmtree(self.work / name, ignore_errors=True)
 
 
 def has_command(name: str) -> bool:
@@ -222,14 +228,21 @@ def _csv_step(run: SizeRun, step: str, args: list[str], reference: str) -> dict[
     return record
 
 
-def step_dbt_build_csv(run: SizeRun) -> dict[str, Any]:
-    record = _csv_step(run, "dbt_build_csv", ["build"], "dbt_build")
-    record["rejected"] = rejected_counts(run.warehouse("dbt_build_csv"))
+def _rejected_then_release(run: SizeRun, step: str, record: dict[str, Any]) -> dict[str, Any]:
+    if step == "dbt_build_csv":
+        record["rejected"] = rejected_counts(run.warehouse(step))
+    run.release(step)  # no later step reads the CSV warehouses
     return record
 
 
+def step_dbt_build_csv(run: SizeRun) -> dict[str, Any]:
+    record = _csv_step(run, "dbt_build_csv", ["build"], "dbt_build")
+    return _rejected_then_release(run, "dbt_build_csv", record)
+
+
 def step_dbt_run_peer_models_csv(run: SizeRun) -> dict[str, Any]:
-    return _csv_step(run, "dbt_run_peer_models_csv", ["run", "--select", PEER_SELECTOR], "dbt_run_peer_models")
+    record = _csv_step(run, "dbt_run_peer_models_csv", ["run", "--select", PEER_SELECTOR], "dbt_run_peer_models")
+    return _rejected_then_release(run, "dbt_run_peer_models_csv", record)
 
 
 def step_incremental_append(run: SizeRun) -> dict[str, Any]:
