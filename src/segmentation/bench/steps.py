@@ -21,11 +21,12 @@ from typing import Any
 import duckdb
 
 from segmentation import PROJECT_DIR
-from segmentation.bench.compare import compare_peer_with_marts, compare_warehouses
+from segmentation.bench.compare import compare_peer_with_marts, compare_warehouses, mart_tables
 from segmentation.bench.datasets import Dataset, append_last_month, prepare_history_folder
 from segmentation.bench.machine import load_average
 from segmentation.bench.measure import Measurement, run_measured
 from segmentation.dbt_runner import dbt_env, dbt_executable
+from segmentation.duckdb_settings import configure
 
 PEER_SELECTOR = "+fct_customer_months +fct_customer_snapshots"
 
@@ -55,6 +56,26 @@ class SizeRun:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         return folder
+
+    def keep_only_marts(self, name: str) -> None:
+        """Shrink a step's warehouse to its `marts` schema once only mart comparisons read it (unless
+        --keep-work): at 100M lines the full dbt_build and peer-model warehouses (staging, intermediate,
+        quarantine: about 20 GB) left too little disk for the CSV build's spill. Idempotent."""
+        path = self.warehouse(name)
+        done = self.work / name / "marts_only"
+        if self.keep_work or not path.exists() or done.exists():
+            return
+        slim = path.with_name("marts_only.duckdb")
+        slim.unlink(missing_ok=True)
+        with configure(duckdb.connect()) as connection:
+            connection.execute(f"attach '{path}' as full_copy (read_only)")
+            connection.execute(f"attach '{slim}' as slim_copy")
+            connection.execute("create schema slim_copy.marts")
+            for table in mart_tables(connection, "full_copy"):
+                connection.execute(f"create table slim_copy.marts.{table} as select * from full_copy.marts.{table}")
+        os.replace(slim, path)
+        done.touch()
+        self.progress(f"  {name}: warehouse reduced to its marts ({path.stat().st_size / 1024**3:,.1f} GB)")
 
     def release(self, name: str) -> None:
         """Delete a step's folder once no later step reads its warehouse (unless --keep-work): disk at 100M."""
@@ -216,6 +237,8 @@ def step_duckdb_script_peer(run: SizeRun) -> dict[str, Any]:
 
 def _csv_step(run: SizeRun, step: str, args: list[str], reference: str) -> dict[str, Any]:
     """A dbt step on the CSV copy of the input; its marts compared with the same step's on Parquet."""
+    for earlier in ("dbt_build", "dbt_run_peer_models"):
+        run.keep_only_marts(earlier)  # the quality step and the peers have read them; now only marts are compared
     record = _dbt_step(run, step, args, run.dataset.full_csv)
     record["input"] = "csv"
     record["csv_mb"] = run.dataset.meta().get("csv_mb")

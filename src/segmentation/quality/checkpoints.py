@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 
+from segmentation.duckdb_settings import configure
 from segmentation.quality.evidence import (
     Evidence,
     EvidenceError,
@@ -209,7 +210,7 @@ def check_raw(raw: RawInput, registry: Registry | None = None, output_dir: Path 
     """The `raw` checkpoint on raw input that has not been loaded yet (before `dbt build`)."""
     registry = registry or Registry.load()
     runner = _Runner(output_dir)
-    with duckdb.connect() as connection:
+    with configure(duckdb.connect()) as connection:
         verdicts = _validate_all(runner, "raw", raw_evidence(connection, raw), registry)
     return QualityRun(verdicts, runner.finish())
 
@@ -230,7 +231,7 @@ def check_warehouse(
         raise EvidenceError(f"no warehouse at {database}: run `dbt build` first")
     runner = _Runner(output_dir)
     try:
-        connection = duckdb.connect(str(database), read_only=True)
+        connection = configure(duckdb.connect(str(database), read_only=True))
     except duckdb.Error as error:
         raise EvidenceError(f"cannot open {database} read-only: {str(error).splitlines()[0]}") from error
     with connection:

@@ -187,9 +187,12 @@ def raw_evidence(connection: duckdb.DuckDBPyConnection, raw: RawInput) -> list[E
     ]
     selects += [f"min({date_expr}) as first_date", f"max({date_expr}) as last_date"]
     # One parse of the input into a temporary table (CSV rejects are recorded by this scan); the profile
-    # and the samples then read the table.
+    # and the samples then read the table. Only the checked columns are kept: at 100M lines the whole row
+    # would not fit the memory limit (the table spills to the temp folder beyond it).
+    kept = ", ".join(f'"{column}"' for column in formats) or "1 as no_checked_column"
     connection.execute(
-        f"create or replace temp table raw_input as select *, row_number() over () as source_row from {raw.relation}"
+        f"create or replace temp table raw_input as select {kept}, row_number() over () as source_row"
+        f" from {raw.relation}"
     )
     numbered = "raw_input"
     row = connection.execute(f"select {', '.join(selects)} from {numbered}").fetchone()
