@@ -26,8 +26,9 @@ def test_configure_applies_the_profile_variables(monkeypatch: pytest.MonkeyPatch
     assert settings["temp_directory"] == str(tmp_path / "spill")
 
 
-def test_keep_only_marts_keeps_the_marts_and_drops_the_rest(tmp_path: Path) -> None:
-    run = SizeRun(dataset=None, work=tmp_path, budget_mb=None, timeout_s=None, progress=lambda _: None)  # type: ignore[arg-type]
+def _built(tmp_path: Path, keep_work: bool) -> tuple[SizeRun, Path]:
+    """A bench size whose dbt_build warehouse has a mart and a staging table."""
+    run = SizeRun(None, tmp_path, None, None, lambda _: None, keep_work=keep_work)  # type: ignore[arg-type]
     path = run.warehouse("dbt_build")
     path.parent.mkdir()
     with duckdb.connect(str(path)) as connection:
@@ -35,6 +36,11 @@ def test_keep_only_marts_keeps_the_marts_and_drops_the_rest(tmp_path: Path) -> N
         connection.execute("create schema staging")
         connection.execute("create table marts.fct_a as select range as id, range * 2 as v from range(1000)")
         connection.execute("create table staging.stg_big as select range as id from range(200000)")
+    return run, path
+
+
+def test_keep_only_marts_keeps_the_marts_and_drops_the_rest(tmp_path: Path) -> None:
+    run, path = _built(tmp_path, keep_work=False)
     run.keep_only_marts("dbt_build")
     run.keep_only_marts("dbt_build")  # idempotent
     with duckdb.connect(str(path), read_only=True) as connection:
@@ -45,12 +51,7 @@ def test_keep_only_marts_keeps_the_marts_and_drops_the_rest(tmp_path: Path) -> N
 
 
 def test_keep_only_marts_leaves_the_warehouse_with_keep_work(tmp_path: Path) -> None:
-    run = SizeRun(dataset=None, work=tmp_path, budget_mb=None, timeout_s=None, progress=lambda _: None, keep_work=True)  # type: ignore[arg-type]
-    path = run.warehouse("dbt_build")
-    path.parent.mkdir()
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("create schema staging")
-        connection.execute("create table staging.stg_big as select 1 as id")
+    run, path = _built(tmp_path, keep_work=True)
     run.keep_only_marts("dbt_build")
     with duckdb.connect(str(path), read_only=True) as connection:
-        assert connection.execute("select count(*) from staging.stg_big").fetchone() == (1,)
+        assert connection.execute("select count(*) from staging.stg_big").fetchone() == (200000,)
