@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+
+from segmentation.duckdb_settings import configure
 
 MONEY_TOLERANCE = 0.01  # SPEC §0: figures are compared at a tolerance of 0.01
 EXACT_ROWS = 2_000_000  # larger mart tables are compared by row fingerprints (compare_warehouses)
@@ -106,12 +107,8 @@ def compare_warehouses(left: Path, right: Path) -> Comparison:
     """
     result = Comparison(equal=True)
     with duckdb.connect() as connection:
-        connection.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '4GB')}'")
-        connection.execute(f"set threads = {int(os.environ.get('DUCKDB_THREADS', '2'))}")
+        configure(connection, default_memory_limit="4GB")
         connection.execute("set preserve_insertion_order = false")
-        temp = os.environ.get("DUCKDB_TEMP_DIR")
-        if temp:
-            connection.execute(f"set temp_directory = '{temp}'")
         connection.execute(f"attach '{left}' as lhs (read_only)")
         connection.execute(f"attach '{right}' as rhs (read_only)")
         left_tables, right_tables = mart_tables(connection, "lhs"), mart_tables(connection, "rhs")

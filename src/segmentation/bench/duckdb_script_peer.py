@@ -11,13 +11,13 @@ Run as `python -m segmentation.bench.duckdb_script_peer RAW_DIR OUT_DIR`.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import duckdb
 
+from segmentation.duckdb_settings import configure
 from segmentation.registry import default
 
 SCRIPT = Path(__file__).with_name("duckdb_script_peer.sql")
@@ -55,12 +55,7 @@ def script(raw_dir: Path, out_dir: Path) -> str:
 
 def run(raw_dir: Path, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect()
-    connection.execute(f"set threads = {int(os.environ.get('DUCKDB_THREADS', '2'))}")
-    connection.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '16GB')}'")
-    temp = os.environ.get("DUCKDB_TEMP_DIR")
-    if temp:
-        connection.execute(f"set temp_directory = '{temp}'")
+    connection = configure(duckdb.connect())
     connection.execute("set preserve_insertion_order = false")
     connection.execute(script(raw_dir, out_dir))
     connection.close()

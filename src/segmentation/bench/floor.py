@@ -6,11 +6,12 @@ currency and sum them per account and month. Run as `python -m segmentation.benc
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import duckdb
+
+from segmentation.duckdb_settings import configure
 
 FLOOR_SQL = """
 select
@@ -28,9 +29,7 @@ group by all
 
 def run_floor(folder: Path) -> int:
     """Run the floor query; returns the number of customer-month rows."""
-    connection = duckdb.connect()
-    connection.execute(f"set threads = {int(os.environ.get('DUCKDB_THREADS', '2'))}")
-    connection.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '16GB')}'")
+    connection = configure(duckdb.connect())
     sql = FLOOR_SQL.format(transactions=folder / "transactions.parquet", fx_rates=folder / "fx_rates.parquet")
     row = connection.execute(f"select count(*), sum(revenue) from ({sql})").fetchone()
     assert row is not None
